@@ -1034,7 +1034,7 @@ export interface components {
                 api_key?: components["schemas"]["OpenAiApiKey"];
                 model_id: components["schemas"]["OpenAiModelId"];
                 organization_id?: components["schemas"]["OpenAiOrganizationId"];
-                /** @default https://api.openai.com/v1/embeddings */
+                /** @description The embeddings endpoint to call (`https://api.openai.com/v1/embeddings` when not set). */
                 url?: components["schemas"]["OpenAiUrl"];
                 /**
                  * Dimensions
@@ -1073,7 +1073,7 @@ export interface components {
             api_key?: components["schemas"]["OpenAiApiKey"];
             model_id: components["schemas"]["OpenAiModelId"];
             organization_id?: components["schemas"]["OpenAiOrganizationId"];
-            /** @default https://api.openai.com/v1/chat/completions */
+            /** @description The chat completions endpoint to call (`https://api.openai.com/v1/chat/completions` when not set). */
             url?: components["schemas"]["OpenAiUrl"];
             /**
              * @default {

@@ -1,0 +1,74 @@
+/** What every API handler gets, and small helpers for reading requests. */
+import type { Request, Response } from 'express';
+import type { Config } from '../config';
+import { EsError } from '../http/errors';
+import { parseTimeValue, timeValueFromMs, type TimeValue } from '../http/time-value';
+import type { Logger } from '../logger';
+import type { ProviderRegistry } from '../providers/registry';
+import type { RateLimiters } from '../providers/shared/rate-limiter';
+import type { Operation } from '../spec/document';
+import type { SchemaValidator } from '../spec/schema-validator';
+import type { ServiceCatalog } from '../spec/service-catalog';
+import type { EndpointStore } from '../store/endpoint-store';
+import { parseTaskType, type RequestedTaskType, type TaskType } from '../task-type';
+
+export interface ApiContext {
+  config: Config;
+  store: EndpointStore;
+  catalog: ServiceCatalog;
+  providers: ProviderRegistry;
+  validator: SchemaValidator;
+  operations: Map<string, Operation>;
+  limiters: RateLimiters;
+  logger: Logger;
+  clusterUuid: string;
+}
+
+export type Handler = (request: Request, response: Response, context: ApiContext) => Promise<void> | void;
+
+/** A path parameter, read against the path template of the operation that serves the request. */
+export const pathParam = (request: Request, name: string): string | undefined =>
+  (request.res?.locals.pathParams as Record<string, string> | undefined)?.[name];
+
+/** The task type in the URL (`any` when the route has none). */
+export function urlTaskType(request: Request): RequestedTaskType {
+  const raw = pathParam(request, 'task_type');
+  return raw === undefined ? 'any' : parseTaskType(raw);
+}
+
+export function queryString(request: Request, name: string): string | undefined {
+  const value = request.query[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function queryFlag(request: Request, name: string): boolean {
+  const value = request.query[name];
+  return value === '' || String(value) === 'true';
+}
+
+/** The raw JSON text of the request (kept by the body parser), '' when there was none. */
+export const rawBody = (request: Request): string => (request as Request & { rawBody?: string }).rawBody ?? '';
+
+/** The parsed JSON body; 400 `request body is required` when there is none. */
+export function requireBody(request: Request): unknown {
+  if (rawBody(request).trim() === '') throw new EsError(400, 'parse_exception', 'request body is required');
+  return request.body;
+}
+
+const LONG_RUNNING: readonly TaskType[] = ['completion', 'chat_completion'];
+
+/** The call's time budget: `timeout` in the query, else in the body, else the task type's default. */
+export function callTimeout(request: Request, context: ApiContext, taskType: TaskType, bodyTimeout?: unknown): TimeValue {
+  const raw = queryString(request, 'timeout') ?? (typeof bodyTimeout === 'string' ? bodyTimeout : undefined);
+  if (raw !== undefined) return parseTimeValue(raw);
+  return timeValueFromMs(LONG_RUNNING.includes(taskType) ? context.config.defaultCompletionTimeoutMs : context.config.defaultTimeoutMs);
+}
+
+/** An AbortSignal that fires when the client closes the connection before the answer was sent. */
+export function clientGoneSignal(response: Response): AbortSignal {
+  const controller = new AbortController();
+  response.on('close', () => {
+    if (!response.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}

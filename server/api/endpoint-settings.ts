@@ -1,0 +1,85 @@
+/**
+ * Turns a validated PUT body into a stored endpoint: the (service, task type) schema from the spec decides what is
+ * allowed and fills defaults; secrets are split off; chunking defaults apply to embedding task types.
+ */
+import { statusException } from '../http/errors';
+import type { JsonSchema } from '../spec/document';
+import type { SchemaValidator } from '../spec/schema-validator';
+import type { ServiceSpec, TaskVariant } from '../spec/service-catalog';
+import { schemaAt, settingsError } from '../spec/settings-errors';
+import type { Settings, StoredEndpoint } from '../store/endpoint-store';
+
+interface CreateBody {
+  service: string;
+  task_type: string;
+  service_settings: Settings;
+  task_settings?: Settings;
+  chunking_settings?: Settings;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return !!value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
+/** Word chunking's overlap may be at most half the chunk size: a rule across two fields, so not in the schema. */
+function checkChunkingOverlap(chunking: Settings | undefined): void {
+  if (chunking?.strategy !== 'word') return;
+  const limit = Math.floor(Number(chunking.max_chunk_size) / 2);
+  if (Number(chunking.overlap) > limit) {
+    throw statusException(
+      400,
+      `Validation Failed: 1: [chunking_settings] Invalid value [${String(chunking.overlap)}]. [overlap] must be a less than or equal to [${limit.toFixed(1)}];`,
+    );
+  }
+}
+
+export function splitSecrets(settings: Settings, secretFields: readonly string[]): { visible: Settings; secrets: Settings } {
+  const visible: Settings = {};
+  const secrets: Settings = {};
+  for (const [key, value] of Object.entries(settings)) (secretFields.includes(key) ? secrets : visible)[key] = value;
+  return { visible, secrets };
+}
+
+export function validateTaskSettings(
+  validator: SchemaValidator,
+  service: string,
+  variant: TaskVariant,
+  taskSettings: unknown,
+): Settings {
+  const schema: JsonSchema = variant.taskSettings ?? { type: 'object', additionalProperties: false };
+  const wrapper: JsonSchema = { type: 'object', properties: { task_settings: schema } };
+  const { value, errors } = validator.validate<{ task_settings?: Settings }>(wrapper, { task_settings: taskSettings ?? {} });
+  const error = settingsError(errors, service, (pointer) => schemaAt(wrapper, pointer));
+  if (error) throw error;
+  return value.task_settings ?? {};
+}
+
+export function buildEndpoint(
+  validator: SchemaValidator,
+  inferenceId: string,
+  service: ServiceSpec,
+  variant: TaskVariant,
+  body: Record<string, unknown>,
+): StoredEndpoint {
+  const input: Record<string, unknown> = { ...body, task_type: variant.taskType };
+  const chunkingSchema = variant.schema.properties?.chunking_settings;
+  if (variant.supportsChunking && (input.chunking_settings === undefined || isEmptyObject(input.chunking_settings))) {
+    input.chunking_settings = chunkingSchema?.['x-infergate-default'];
+  }
+  const { value, errors } = validator.validate<CreateBody>(variant.schema, input);
+  const error = settingsError(errors, service.name, (pointer) => schemaAt(variant.schema, pointer));
+  if (error) throw error;
+  checkChunkingOverlap(value.chunking_settings);
+
+  const { visible, secrets } = splitSecrets(value.service_settings, variant.secretFields);
+  return {
+    inferenceId,
+    taskType: variant.taskType,
+    service: service.aliasOf ?? service.name,
+    serviceSettings: visible,
+    taskSettings: value.task_settings ?? {},
+    chunkingSettings: value.chunking_settings,
+    secrets,
+    internal: 'dimensions' in visible ? { dimensions_set_by_user: true } : {},
+  };
+}

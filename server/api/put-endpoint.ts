@@ -1,0 +1,81 @@
+/** PUT /_inference/{task_type}/{inference_id} and PUT /_inference/{inference_id} (reference §2.1): checks in
+ * Elasticsearch's order, one validation call to the provider, then an atomic insert. */
+import { EsError, badRequest, statusException } from '../http/errors';
+import { callContext, runCall } from '../inference/call';
+import { parseTaskType, type TaskType } from '../task-type';
+import { type Handler, callTimeout, clientGoneSignal, pathParam, requireBody, urlTaskType } from './context';
+import { buildEndpoint } from './endpoint-settings';
+import { endpointInfo } from './endpoint-view';
+import { checkInferenceId } from './inference-id';
+import { ELASTICSEARCH_VERSION } from '../version';
+
+function resolveTaskType(fromUrl: string, fromBody: unknown): TaskType {
+  let bodyTaskType: string | undefined;
+  if (fromBody !== undefined && fromBody !== null) {
+    if (typeof fromBody !== 'string') throw badRequest(`Unknown task_type [${String(JSON.stringify(fromBody))}]`);
+    const parsed = parseTaskType(fromBody);
+    if (parsed === 'any') throw badRequest('task_type [any] is not valid type for inference');
+    bodyTaskType = parsed;
+  }
+  const urlTask = fromUrl === 'any' ? undefined : fromUrl;
+  if (urlTask && bodyTaskType && urlTask !== bodyTaskType) {
+    throw badRequest(
+      `Cannot resolve conflicting task_type parameter in the request URL [${urlTask}] and the request body [${bodyTaskType}]`,
+    );
+  }
+  const resolved = urlTask ?? bodyTaskType;
+  if (!resolved) throw badRequest('model is missing required setting [task_type]');
+  return resolved as TaskType;
+}
+
+export const putEndpoint: Handler = async (request, response, context) => {
+  const body = requireBody(request);
+  const inferenceId = pathParam(request, 'inference_id') ?? '';
+  checkInferenceId(inferenceId);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new EsError(400, 'parse_exception', 'request body must be a JSON object');
+  }
+  const config = body as Record<string, unknown>;
+  const taskType = resolveTaskType(urlTaskType(request), config.task_type);
+
+  if (config.service === undefined || config.service === null) {
+    throw badRequest('Inference endpoint configuration is missing the [service] setting');
+  }
+  const service = typeof config.service === 'string' ? context.catalog.get(config.service) : undefined;
+  if (!service) throw badRequest(`Unknown service [${String(config.service)}]`);
+  if (config.service_settings === undefined || config.service_settings === null) {
+    throw badRequest('Missing required field [service_settings]');
+  }
+  const variant = service.variants.get(taskType);
+  if (!variant) throw badRequest(`The [${service.name}] service does not support task type [${taskType}]`);
+
+  const endpoint = buildEndpoint(context.validator, inferenceId, service, variant, config);
+  if (context.store.get(inferenceId)) {
+    throw new EsError(400, 'resource_already_exists_exception', `Inference endpoint [${inferenceId}] already exists`);
+  }
+
+  const provider = context.providers.get(endpoint.service);
+  if (!context.config.skipValidation && provider.validateEndpoint) {
+    const call = callContext(endpoint, endpoint.taskSettings, callTimeout(request, context, taskType), clientGoneSignal(response));
+    try {
+      const learned = await runCall(call, () => provider.validateEndpoint!(call));
+      Object.assign(endpoint.serviceSettings, learned);
+    } catch (error) {
+      const cause = error as EsError;
+      if (cause.status === 499) throw cause;
+      throw statusException(400, 'Could not complete inference endpoint creation as validation call to service threw an exception.', {
+        causedBy: cause,
+      });
+    }
+  }
+
+  if (!context.store.insert(endpoint)) {
+    throw new EsError(400, 'resource_already_exists_exception', `Inference endpoint [${inferenceId}] already exists`);
+  }
+  context.logger.info({ inferenceId, service: endpoint.service, taskType }, 'inference endpoint created');
+  if (service.deprecation) {
+    const text = service.deprecation.replace('{model_id}', String(endpoint.serviceSettings.model_id));
+    response.setHeader('Warning', `299 Elasticsearch-${ELASTICSEARCH_VERSION} "${text}"`);
+  }
+  response.json(endpointInfo(endpoint));
+};

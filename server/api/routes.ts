@@ -1,0 +1,42 @@
+/** Which handler serves which operation of the spec (by operationId). */
+import type { Handler } from './context';
+import { deleteEndpoint } from './delete-endpoint';
+import { getEndpoints } from './get-endpoints';
+import { inferenceHandler } from './perform-inference';
+import { putEndpoint } from './put-endpoint';
+import { getInfo, ping } from './root';
+import { getServices } from './services';
+import { chatCompletion, chatCompletionStream, streamHandler } from './stream-inference';
+import { updateEndpoint } from './update-endpoint';
+
+export const HANDLERS: Record<string, Handler> = {
+  getInfo,
+  ping,
+  getAllEndpoints: getEndpoints,
+  getAllEndpointsWildcard: getEndpoints,
+  getEndpoint: getEndpoints,
+  getEndpointWithTaskType: getEndpoints,
+  getEndpointsByTaskType: getEndpoints,
+  putEndpoint,
+  putEndpointWithTaskType: putEndpoint,
+  deleteEndpoint,
+  deleteEndpointWithTaskType: deleteEndpoint,
+  updateEndpoint,
+  updateEndpointWithTaskType: updateEndpoint,
+  getServices,
+  getServicesByTaskType: getServices,
+  inference: inferenceHandler('inference'),
+  inferenceWithTaskType: inferenceHandler('inferenceWithTaskType'),
+  textEmbedding: inferenceHandler('textEmbedding'),
+  sparseEmbedding: inferenceHandler('sparseEmbedding'),
+  rerank: inferenceHandler('rerank'),
+  completion: inferenceHandler('completion'),
+  chatCompletion,
+  streamCompletion: streamHandler('streamCompletion'),
+  streamInference: streamHandler('streamInference'),
+  streamInferenceWithTaskType: streamHandler('streamInferenceWithTaskType'),
+  chatCompletionUnified: chatCompletionStream,
+};
+
+/** Operations whose errors use the unified (OpenAI-style) envelope from the start. */
+export const UNIFIED_ERROR_OPERATIONS = new Set(['chatCompletion', 'chatCompletionUnified']);

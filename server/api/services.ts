@@ -1,0 +1,78 @@
+/** GET /_inference/_services[/{task_type}] (reference §2.8), built from the service schemas in the spec. */
+import type { components } from '../../generated/openapi';
+import { flattenSchema, type JsonSchema } from '../spec/document';
+import type { ServiceSpec } from '../spec/service-catalog';
+import { type TaskType, urlTaskTypeOrUnknown } from './services-task-type';
+import { type Handler } from './context';
+
+type ServiceInfo = components['schemas']['ServiceInfo'];
+type Field = components['schemas']['ServiceConfigurationField'];
+
+const FIELD_TYPES: Record<string, Field['type']> = {
+  string: 'str',
+  integer: 'int',
+  number: 'int',
+  boolean: 'bool',
+  array: 'list',
+  object: 'map',
+};
+
+/** A setting is required when the schema requires it, or when it is the first choice of a required "one of". */
+function requiredFields(settings: JsonSchema): Set<string> {
+  const required = new Set(settings.required ?? []);
+  for (const part of [settings, ...(settings.allOf ?? [])]) {
+    const first = part.oneOf?.[0]?.required?.[0];
+    if (first) required.add(first);
+  }
+  return required;
+}
+
+function describeField(key: string, schema: JsonSchema, required: boolean, taskTypes: TaskType[]): Field {
+  const field = flattenSchema(schema);
+  const type = Array.isArray(field.type) ? field.type[0] : field.type;
+  const result: Field = {
+    label: field.title ?? key,
+    required,
+    sensitive: field.writeOnly === true,
+    updatable: field.writeOnly === true || field['x-infergate-updatable'] === true,
+    type: FIELD_TYPES[type ?? 'string'] ?? 'str',
+    supported_task_types: taskTypes,
+  };
+  if (field.default !== undefined) result.default_value = field.default;
+  if (field.description) result.description = field.description;
+  return result;
+}
+
+function serviceInfo(service: ServiceSpec): ServiceInfo {
+  const configurations: Record<string, Field> = {};
+  for (const variant of service.variants.values()) {
+    const settings = variant.serviceSettings;
+    const required = requiredFields(settings);
+    for (const [key, schema] of Object.entries(settings.properties ?? {})) {
+      const nested = flattenSchema(schema).properties;
+      const entries: Array<[string, JsonSchema, boolean]> =
+        key === 'rate_limit' && nested
+          ? Object.entries(nested).map(([inner, innerSchema]) => [`${key}.${inner}`, innerSchema, false])
+          : [[key, schema, required.has(key)]];
+      for (const [name, fieldSchema, isRequired] of entries) {
+        const existing = configurations[name];
+        const taskTypes = [...(existing?.supported_task_types ?? []), variant.taskType];
+        configurations[name] = { ...describeField(name, fieldSchema, isRequired || !!existing?.required, taskTypes) };
+        if (existing?.default_value !== undefined && configurations[name].default_value === undefined) {
+          configurations[name].default_value = existing.default_value;
+        }
+      }
+    }
+  }
+  return { service: service.name, name: service.title, task_types: [...service.variants.keys()], configurations };
+}
+
+export const getServices: Handler = (request, response, context) => {
+  const taskType = urlTaskTypeOrUnknown(request);
+  const services = context.catalog
+    .all()
+    .filter((service) => taskType === undefined || service.variants.has(taskType))
+    .map(serviceInfo);
+  response.json(services);
+};
+

@@ -1,0 +1,125 @@
+/**
+ * The streaming routes (reference §2.5, §2.6, §4): POST /_inference[/{task_type}]/{id}/_stream,
+ * /_inference/completion/{id}/_stream and /_inference/chat_completion/{id}/_stream. Body errors are ordinary JSON
+ * errors; everything after that is written as server-sent events.
+ */
+import type { Request, Response } from 'express';
+import { badRequest, statusException, elasticsearchEnvelope, unifiedEnvelope } from '../http/errors';
+import { callContext, runCall } from '../inference/call';
+import { relayStream } from '../inference/stream';
+import type { ChatCompletionRequest } from '../providers/types';
+import type { JsonSchema } from '../spec/document';
+import { requestBodySchema } from '../spec/document';
+import type { StoredEndpoint } from '../store/endpoint-store';
+import type { TaskType } from '../task-type';
+import { type ApiContext, type Handler, callTimeout, clientGoneSignal, pathParam, requireBody, urlTaskType } from './context';
+import { validateTaskSettings } from './endpoint-settings';
+import { findEndpoint } from './endpoint-lookup';
+import { checkTaskTypeForInference } from './perform-inference';
+import { CHAT_PARSER, INFERENCE_PARSER, validatedBody } from './request-body';
+
+/** How errors are rendered from here on; read by the error middleware. */
+export type ErrorStyle = 'elasticsearch' | 'unified' | 'sse-elasticsearch' | 'sse-unified';
+const setErrorStyle = (response: Response, style: ErrorStyle) => {
+  response.locals.errorStyle = style;
+};
+
+function streamableTasks(context: ApiContext, endpoint: StoredEndpoint): TaskType[] {
+  const provider = context.providers.get(endpoint.service);
+  const tasks: TaskType[] = [];
+  if (provider.streamCompletion) tasks.push('completion');
+  if (provider.streamChatCompletion) tasks.push('chat_completion');
+  return tasks;
+}
+
+function checkStreamable(context: ApiContext, endpoint: StoredEndpoint): void {
+  const supported = streamableTasks(context, endpoint);
+  if (supported.includes(endpoint.taskType)) return;
+  throw statusException(
+    405,
+    supported.length === 0
+      ? `Streaming is not allowed for service [${endpoint.service}].`
+      : `Streaming is not allowed for service [${endpoint.service}] and task [${endpoint.taskType}]. Supported tasks: [${supported.join(',')}]`,
+  );
+}
+
+function schemaFromOperation(context: ApiContext, operationId: string, title: 'CompletionRequest' | 'ChatCompletionRequest'): JsonSchema {
+  const schema = requestBodySchema(context.operations.get(operationId)!)!;
+  const choices = schema.anyOf ?? [schema];
+  return (
+    choices.find((choice) => (title === 'ChatCompletionRequest' ? 'messages' in (choice.properties ?? {}) : 'input' in (choice.properties ?? {}))) ??
+    choices[0]
+  );
+}
+
+async function streamChat(request: Request, response: Response, context: ApiContext, endpoint: StoredEndpoint, body: ChatCompletionRequest) {
+  const call = callContext(endpoint, endpoint.taskSettings, callTimeout(request, context, 'chat_completion'), clientGoneSignal(response));
+  const provider = context.providers.get(endpoint.service);
+  await relayStream(response, call, provider.streamChatCompletion!(call, body), unifiedEnvelope);
+}
+
+async function streamCompletion(request: Request, response: Response, context: ApiContext, endpoint: StoredEndpoint, body: { input: string | string[]; task_settings?: Record<string, unknown>; timeout?: string }) {
+  const variant = context.catalog.get(endpoint.service)?.variants.get(endpoint.taskType);
+  const taskSettings = variant
+    ? validateTaskSettings(context.validator, endpoint.service, variant, { ...endpoint.taskSettings, ...body.task_settings })
+    : endpoint.taskSettings;
+  const call = callContext(endpoint, taskSettings, callTimeout(request, context, 'completion', body.timeout), clientGoneSignal(response));
+  const provider = context.providers.get(endpoint.service);
+  const input = typeof body.input === 'string' ? [body.input] : body.input;
+  await relayStream(response, call, provider.streamCompletion!(call, { input }), elasticsearchEnvelope);
+}
+
+/** POST /_inference/completion/{id}/_stream and /_inference[/{task_type}]/{id}/_stream. */
+export function streamHandler(operationId: string): Handler {
+  return async (request, response, context) => {
+    const requested = request.path.startsWith('/_inference/completion/') ? 'completion' : urlTaskType(request);
+    requireBody(request);
+    const inferenceId = pathParam(request, 'inference_id') ?? '';
+    const stored = context.store.get(inferenceId);
+    const isChat = stored?.taskType === 'chat_completion' && requested !== 'completion';
+    const schema = schemaFromOperation(context, operationId, isChat ? 'ChatCompletionRequest' : 'CompletionRequest');
+    if (isChat) {
+      setErrorStyle(response, 'unified');
+      const body = validatedBody<ChatCompletionRequest>(request, context, schema, { parser: CHAT_PARSER });
+      setErrorStyle(response, 'sse-unified');
+      checkTaskTypeForInference(stored, requested);
+      await streamChat(request, response, context, stored, body);
+      return;
+    }
+    const body = validatedBody<{ input: string | string[] }>(request, context, schema, { parser: INFERENCE_PARSER });
+    setErrorStyle(response, 'sse-elasticsearch');
+    const endpoint = findEndpoint(context.store, inferenceId);
+    checkTaskTypeForInference(endpoint, requested);
+    checkStreamable(context, endpoint);
+    await streamCompletion(request, response, context, endpoint, body);
+  };
+}
+
+function checkChatEndpoint(endpoint: StoredEndpoint): void {
+  if (endpoint.taskType !== 'chat_completion') {
+    throw badRequest(`Incompatible task_type for unified API, the requested type [${endpoint.taskType}] must be one of [chat_completion]`);
+  }
+}
+
+/** POST /_inference/chat_completion/{id}/_stream: OpenAI chunks as events; errors in the unified envelope. */
+export const chatCompletionStream: Handler = async (request, response, context) => {
+  setErrorStyle(response, 'unified');
+  const schema = requestBodySchema(context.operations.get('chatCompletionUnified')!)!;
+  const body = validatedBody<ChatCompletionRequest>(request, context, schema, { parser: CHAT_PARSER });
+  setErrorStyle(response, 'sse-unified');
+  const endpoint = findEndpoint(context.store, pathParam(request, 'inference_id') ?? '');
+  checkChatEndpoint(endpoint);
+  await streamChat(request, response, context, endpoint, body);
+};
+
+/** POST /_inference/chat_completion/{id}: the same body, one `chat.completion` object back. */
+export const chatCompletion: Handler = async (request, response, context) => {
+  setErrorStyle(response, 'unified');
+  const schema = requestBodySchema(context.operations.get('chatCompletion')!)!;
+  const body = validatedBody<ChatCompletionRequest>(request, context, schema, { parser: CHAT_PARSER });
+  const endpoint = findEndpoint(context.store, pathParam(request, 'inference_id') ?? '');
+  checkChatEndpoint(endpoint);
+  const provider = context.providers.get(endpoint.service);
+  const call = callContext(endpoint, endpoint.taskSettings, callTimeout(request, context, 'chat_completion'), clientGoneSignal(response));
+  response.json(await runCall(call, () => provider.chatCompletion!(call, body)));
+};

@@ -1,0 +1,74 @@
+/** PUT /_inference[/{task_type}]/{inference_id}/_update (reference §2.7): new secrets (and updatable settings such
+ * as allocations) replace the stored ones; task settings merge key by key. Both path forms work. */
+import { EsError, badRequest } from '../http/errors';
+import { javaString } from '../spec/java-format';
+import { schemaAt, settingsError } from '../spec/settings-errors';
+import type { JsonSchema } from '../spec/document';
+import { parseTaskType } from '../task-type';
+import { type Handler, pathParam, rawBody, urlTaskType } from './context';
+import { splitSecrets, validateTaskSettings } from './endpoint-settings';
+import { endpointInfo } from './endpoint-view';
+import { checkInferenceId } from './inference-id';
+
+const UPDATABLE_KEYS = new Set(['service_settings', 'task_settings', 'task_type']);
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  !!value && typeof value === 'object' && !Array.isArray(value);
+
+export const updateEndpoint: Handler = (request, response, context) => {
+  const inferenceId = pathParam(request, 'inference_id') ?? '';
+  checkInferenceId(inferenceId);
+  const body: unknown = rawBody(request).trim() === '' ? {} : request.body;
+  if (!isMap(body) || Object.keys(body).length === 0) throw badRequest('Request body is empty');
+
+  const refused = Object.entries(body).filter(([key]) => !UPDATABLE_KEYS.has(key));
+  if (refused.length > 0) {
+    throw badRequest(
+      `Request contained fields which cannot be updated, remove these fields and try again [${javaString(Object.fromEntries(refused))}]`,
+    );
+  }
+  if (body.service_settings !== undefined && !isMap(body.service_settings)) {
+    throw badRequest(`Unable to parse service settings in the request [${javaString(body)}]`);
+  }
+  if (body.task_settings !== undefined && !isMap(body.task_settings)) {
+    throw badRequest(`Unable to parse task settings in the request [${javaString(body)}]`);
+  }
+
+  const existing = context.store.get(inferenceId);
+  if (!existing) {
+    throw new EsError(404, 'resource_not_found_exception', `The inference endpoint [${inferenceId}] does not exist and cannot be updated`);
+  }
+  const requested = [urlTaskType(request), typeof body.task_type === 'string' ? parseTaskType(body.task_type) : 'any'];
+  if (requested.some((taskType) => taskType !== 'any' && taskType !== existing.taskType)) {
+    throw badRequest('Task type must match the task type of the existing endpoint');
+  }
+
+  const service = context.catalog.get(existing.service);
+  const variant = service?.variants.get(existing.taskType);
+  if (!service || !variant) throw badRequest(`Unknown service [${existing.service}]`);
+
+  const updates = Object.fromEntries(
+    Object.entries(body.service_settings ?? {}).filter(([key]) => variant.updatableFields.includes(key)),
+  );
+  if (Object.keys(updates).length > 0) {
+    // Each new value must be valid on its own terms (e.g. a non-empty api_key).
+    const properties = Object.fromEntries(Object.keys(updates).map((key) => [key, variant.serviceSettings.properties?.[key] ?? {}]));
+    const schema: JsonSchema = { type: 'object', properties: { service_settings: { type: 'object', properties } } };
+    const { errors } = context.validator.validate(schema, { service_settings: updates });
+    const error = settingsError(errors, service.name, (pointer) => schemaAt(schema, pointer));
+    if (error) throw error;
+  }
+  const { visible, secrets } = splitSecrets(updates, variant.secretFields);
+  const taskSettings = body.task_settings
+    ? validateTaskSettings(context.validator, service.name, variant, { ...existing.taskSettings, ...body.task_settings })
+    : existing.taskSettings;
+
+  const updated = {
+    ...existing,
+    serviceSettings: { ...existing.serviceSettings, ...visible },
+    secrets: { ...existing.secrets, ...secrets },
+    taskSettings,
+  };
+  context.store.replace(updated);
+  context.logger.info({ inferenceId }, 'inference endpoint updated');
+  response.json(endpointInfo(updated));
+};

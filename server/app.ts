@@ -1,0 +1,121 @@
+/** Builds the Express application: header handling, JSON parsing, validation against the spec, dispatch by
+ * operationId, and Elasticsearch-style errors. */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Express, type Request } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import type { OpenAPIV3 } from 'express-openapi-validator/dist/framework/types';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import type { ApiContext } from './api/context';
+import { HANDLERS, UNIFIED_ERROR_OPERATIONS } from './api/routes';
+import { elasticsearchMediaTypes } from './http/content-type';
+import { errorMiddleware } from './http/error-middleware';
+import { responseFormat } from './http/response-format';
+import { ProviderRegistry } from './providers/registry';
+import { ProviderHttp } from './providers/shared/provider-http';
+import { RateLimiters } from './providers/shared/rate-limiter';
+import { loadDocument, operationsById, type OpenApiDocument } from './spec/document';
+import { matchTemplate, operationTemplates, withGeneralOperationsOnLiteralPaths } from './spec/route-templates';
+import { SchemaValidator } from './spec/schema-validator';
+import { ServiceCatalog } from './spec/service-catalog';
+import type { EndpointStore } from './store/endpoint-store';
+
+/**
+ * The validator checks routes, methods, path and query parameters, and (in tests) every response. Request bodies
+ * are validated by the handlers against the same schemas, because Elasticsearch checks a body only after the path
+ * (and for PUT, the task type and service), and reports each problem in its own words.
+ */
+function validatorDocument(document: OpenApiDocument): OpenAPIV3.DocumentV3_1 {
+  const copy = { ...structuredClone(document), paths: withGeneralOperationsOnLiteralPaths(document.paths) } as unknown as {
+    paths: Record<string, Record<string, { requestBody?: unknown }>>;
+  };
+  for (const item of Object.values(copy.paths)) for (const operation of Object.values(item)) delete operation?.requestBody;
+  return JSON.parse(JSON.stringify(copy, (key, value: unknown) => (key === 'discriminator' ? undefined : value)));
+}
+
+function clusterUuid(dataDir: string): string {
+  const file = path.join(dataDir, 'cluster_uuid');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const uuid = randomUUID();
+  writeFileSync(file, uuid, { mode: 0o600 });
+  return uuid;
+}
+
+export interface App {
+  app: Express;
+  close(): Promise<void>;
+}
+
+export function createApp(config: Config, store: EndpointStore, logger: Logger): App {
+  const document = loadDocument();
+  const catalog = new ServiceCatalog(document);
+  const limiters = new RateLimiters(config.rateLimitIntervalMs);
+  const http = new ProviderHttp(config, limiters);
+  const context: ApiContext = {
+    config,
+    store,
+    catalog,
+    providers: new ProviderRegistry(catalog, { config, http, logger }),
+    validator: new SchemaValidator(),
+    operations: operationsById(document),
+    limiters,
+    logger,
+    clusterUuid: clusterUuid(config.dataDir),
+  };
+  const templates = operationTemplates(document);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(elasticsearchMediaTypes);
+  app.use(
+    express.json({
+      limit: config.maxBodyBytes,
+      strict: false,
+      type: (request) => request.headers['content-type'] === undefined || /^application\/json\b/i.test(String(request.headers['content-type'])),
+      verify: (request, _response, buffer) => {
+        (request as Request & { rawBody?: string }).rawBody = buffer.toString('utf8');
+      },
+    }),
+  );
+  app.use(responseFormat);
+  app.use((request, response, next) => {
+    const started = process.hrtime.bigint();
+    response.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info({ method: request.method, path: request.path, status: response.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
+    });
+    next();
+  });
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: validatorDocument(document),
+      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+      validateResponses: config.validateResponses ? { removeAdditional: false } : false,
+      validateApiSpec: false,
+      $refParser: { mode: 'dereference' },
+    }),
+  );
+  app.use(async (request, response, next) => {
+    const operationId = (request as Request & { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId;
+    const handler = operationId ? HANDLERS[operationId] : undefined;
+    if (!operationId || !handler) return next(Object.assign(new Error('no route'), { status: 404 }));
+    if (UNIFIED_ERROR_OPERATIONS.has(operationId)) response.locals.errorStyle = 'unified';
+    response.locals.pathParams = matchTemplate(templates.get(operationId) ?? '', request.path) ?? {};
+    try {
+      await handler(request, response, context);
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.use(errorMiddleware(logger));
+
+  return {
+    app,
+    async close() {
+      await http.close();
+    },
+  };
+}

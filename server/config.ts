@@ -1,0 +1,73 @@
+/** Settings, read from the environment (documented in README.md). Tests build them with overrides. */
+import path from 'node:path';
+import { parseTimeValue } from './http/time-value';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  modelsDirs: string[];
+  skipValidation: boolean;
+  logLevel: string;
+  validateResponses: boolean;
+  maxBodyBytes: number;
+  /** Default `timeout` of inference calls; completion and chat_completion have their own. */
+  defaultTimeoutMs: number;
+  defaultCompletionTimeoutMs: number;
+  retryInitialDelayMs: number;
+  retryMaxDelayMs: number;
+  /** Retries stop once this much time has passed since the first attempt (or the call's timeout, if sooner). */
+  retryWindowMs: number;
+  /** The window that `rate_limit.requests_per_minute` refers to: one minute, shortened in tests. */
+  rateLimitIntervalMs: number;
+  shutdownTimeoutMs: number;
+  upstreamConnections: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+const duration = (env: Env, name: string, fallback: string): number => parseTimeValue(env[name] ?? fallback, name).ms;
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}
+
+function integer(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got [${raw}]`);
+  return value;
+}
+
+function bytes(env: Env, name: string, fallback: string): number {
+  const raw = (env[name] ?? fallback).trim().toLowerCase();
+  const match = /^(\d+)(b|kb|mb|gb)?$/.exec(raw);
+  if (!match) throw new Error(`${name} must be a size such as 100mb, got [${raw}]`);
+  const scale = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b') as 'b' | 'kb' | 'mb' | 'gb'];
+  return Number(match[1]) * scale;
+}
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  return {
+    port: integer(env, 'PORT', 9200),
+    host: env.HOST ?? '127.0.0.1',
+    dataDir: path.resolve(env.INFERGATE_DATA_DIR ?? 'data'),
+    modelsDirs: (env.INFERGATE_MODELS_DIR ?? 'models').split(path.delimiter).filter(Boolean).map((dir) => path.resolve(dir)),
+    skipValidation: bool(env, 'INFERGATE_SKIP_VALIDATION', false),
+    logLevel: env.INFERGATE_LOG_LEVEL ?? 'info',
+    validateResponses: bool(env, 'INFERGATE_VALIDATE_RESPONSES', false),
+    maxBodyBytes: bytes(env, 'INFERGATE_MAX_BODY', '100mb'),
+    defaultTimeoutMs: duration(env, 'INFERGATE_DEFAULT_TIMEOUT', '30s'),
+    defaultCompletionTimeoutMs: duration(env, 'INFERGATE_DEFAULT_COMPLETION_TIMEOUT', '120s'),
+    retryInitialDelayMs: duration(env, 'INFERGATE_RETRY_INITIAL_DELAY', '1s'),
+    retryMaxDelayMs: duration(env, 'INFERGATE_RETRY_MAX_DELAY', '5s'),
+    retryWindowMs: duration(env, 'INFERGATE_RETRY_WINDOW', '30s'),
+    rateLimitIntervalMs: duration(env, 'INFERGATE_RATE_LIMIT_INTERVAL', '1m'),
+    shutdownTimeoutMs: duration(env, 'INFERGATE_SHUTDOWN_TIMEOUT', '30s'),
+    upstreamConnections: integer(env, 'INFERGATE_UPSTREAM_CONNECTIONS', 64),
+    ...overrides,
+  };
+}

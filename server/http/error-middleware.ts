@@ -1,0 +1,70 @@
+/** Every failure becomes an Elasticsearch-style answer: the envelope the route calls for, the right status, and a
+ * reason that names the problem. Nothing here echoes request bodies, so secrets cannot leak through errors. */
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../logger';
+import { EsError, elasticsearchEnvelope, toEsError, unifiedEnvelope } from './errors';
+import { writeEventStreamError } from './sse';
+
+interface ValidatorError {
+  status?: number;
+  errors?: Array<{ path: string; message: string; errorCode?: string }>;
+  type?: string;
+  message?: string;
+  limit?: number;
+  length?: number;
+}
+
+const QUERY_PATH = /^\/query\/(.+)$/;
+
+/** Errors raised before a handler ran: the body parser's and the OpenAPI validator's. */
+export function translateFrameworkError(error: ValidatorError, request: Request): EsError | undefined {
+  if (error.type === 'entity.too.large') {
+    return new EsError(413, 'content_too_long_exception', `entity content is too long [${error.length}] for the configured buffer limit [${error.limit}]`);
+  }
+  if (error.type === 'entity.parse.failed') {
+    return new EsError(400, 'x_content_parse_exception', `Failed to parse the request body as JSON: ${error.message ?? 'malformed JSON'}`);
+  }
+  if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported') {
+    return new EsError(400, 'parse_exception', error.message ?? 'unsupported request encoding');
+  }
+  if (error.status === 404) {
+    return new EsError(400, 'illegal_argument_exception', `no handler found for uri [${request.originalUrl}] and method [${request.method}]`);
+  }
+  if (error.status === 405) {
+    return new EsError(405, 'illegal_argument_exception', `Incorrect HTTP method for uri [${request.originalUrl}] and method [${request.method}]`);
+  }
+  if (error.status === 400 && error.errors) {
+    const first = error.errors[0];
+    const query = QUERY_PATH.exec(first?.path ?? '');
+    const unknown = error.errors.map((e) => /Unknown query parameter '([^']+)'/.exec(e.message)?.[1]).filter(Boolean);
+    if (unknown.length > 0) {
+      const names = unknown;
+      return new EsError(400, 'illegal_argument_exception', `request [${request.path}] contains unrecognized parameter${names.length > 1 ? 's' : ''}: [${names.join(', ')}]`);
+    }
+    if (query) {
+      const value = request.query[query[1]];
+      return new EsError(400, 'illegal_argument_exception', `Failed to parse value [${String(value)}] as only [true] or [false] are allowed.`);
+    }
+    return new EsError(400, 'illegal_argument_exception', error.errors.map((e) => `[${e.path}] ${e.message}`).join('; '));
+  }
+  return undefined;
+}
+
+export function errorMiddleware(logger: Logger) {
+  return (thrown: unknown, request: Request, response: Response, _next: NextFunction): void => {
+    const error = thrown instanceof EsError ? thrown : (translateFrameworkError(thrown as ValidatorError, request) ?? toEsError(thrown));
+    if (error.status >= 500) {
+      logger.error({ err: thrown instanceof Error ? { message: thrown.message, stack: thrown.stack } : thrown, path: request.path }, 'request failed');
+    } else {
+      logger.debug({ status: error.status, type: error.type, path: request.path }, 'request refused');
+    }
+    if (error.status === 499 || response.headersSent) {
+      if (!response.writableEnded) response.destroy();
+      return;
+    }
+    const style = (response.locals.errorStyle as string | undefined) ?? 'elasticsearch';
+    if (style === 'sse-elasticsearch') return writeEventStreamError(response, error.status, elasticsearchEnvelope(error));
+    if (style === 'sse-unified') return writeEventStreamError(response, error.status, unifiedEnvelope(error));
+    response.status(error.status).json(style === 'unified' ? unifiedEnvelope(error) : elasticsearchEnvelope(error));
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Errors as Elasticsearch renders them. Every failure the server answers is an EsError; the envelope it is
+ * rendered in (Elasticsearch or unified/OpenAI-style) depends on the route.
+ */
+export interface ErrorCauseJson {
+  type: string;
+  reason: string;
+  caused_by?: ErrorCauseJson;
+}
+
+export interface EsErrorOptions {
+  causedBy?: EsError;
+  /** Unified envelope only: the provider's own error code and type, and the offending parameter. */
+  unifiedCode?: string;
+  unifiedType?: string;
+  param?: string;
+}
+
+export class EsError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly causedBy?: EsError;
+  readonly unifiedCode?: string;
+  readonly unifiedType?: string;
+  readonly param?: string;
+
+  constructor(status: number, type: string, reason: string, options: EsErrorOptions = {}) {
+    super(reason);
+    this.status = status;
+    this.type = type;
+    this.causedBy = options.causedBy;
+    this.unifiedCode = options.unifiedCode;
+    this.unifiedType = options.unifiedType;
+    this.param = options.param;
+  }
+
+  get reason(): string {
+    return this.message;
+  }
+}
+
+export const statusException = (status: number, reason: string, options?: EsErrorOptions) =>
+  new EsError(status, 'status_exception', reason, options);
+
+export const badRequest = (reason: string) => statusException(400, reason);
+
+/** `Validation Failed: 1: a;2: b;` as Elasticsearch's ValidationException formats it. */
+export function formatValidationFailure(messages: readonly string[]): string {
+  return `Validation Failed: ${messages.map((message, i) => `${i + 1}: ${message};`).join('')}`;
+}
+
+export const validationException = (messages: readonly string[]) =>
+  new EsError(400, 'validation_exception', formatValidationFailure(messages));
+
+export const actionRequestValidationException = (messages: readonly string[]) =>
+  new EsError(400, 'action_request_validation_exception', formatValidationFailure(messages));
+
+export const resourceNotFound = (reason: string) => new EsError(404, 'resource_not_found_exception', reason);
+
+function causeJson(error: EsError): ErrorCauseJson {
+  const json: ErrorCauseJson = { type: error.type, reason: error.reason };
+  if (error.causedBy) json.caused_by = causeJson(error.causedBy);
+  return json;
+}
+
+function rootCause(error: EsError): EsError {
+  return error.causedBy ? rootCause(error.causedBy) : error;
+}
+
+export interface ElasticsearchErrorBody {
+  error: { root_cause: ErrorCauseJson[]; type: string; reason: string; caused_by?: ErrorCauseJson };
+  status: number;
+}
+
+export function elasticsearchEnvelope(error: EsError): ElasticsearchErrorBody {
+  const innermost = rootCause(error);
+  const body: ElasticsearchErrorBody = {
+    error: {
+      root_cause: [{ type: innermost.type, reason: innermost.reason }],
+      type: error.type,
+      reason: error.reason,
+    },
+    status: error.status,
+  };
+  if (error.causedBy) body.error.caused_by = causeJson(error.causedBy);
+  return body;
+}
+
+const STATUS_NAMES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  408: 'request_timeout',
+  409: 'conflict',
+  413: 'request_entity_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  500: 'internal_server_error',
+  502: 'bad_gateway',
+  503: 'service_unavailable',
+  504: 'gateway_timeout',
+};
+
+export const statusName = (status: number): string => STATUS_NAMES[status] ?? `status_${status}`;
+
+export interface UnifiedErrorBody {
+  error: { code: string; message: string; param?: string; type: string };
+}
+
+export function unifiedEnvelope(error: EsError): UnifiedErrorBody {
+  const body: UnifiedErrorBody = {
+    error: {
+      code: error.unifiedCode ?? statusName(error.status),
+      message: error.reason,
+      type: error.unifiedType ?? error.type,
+    },
+  };
+  if (error.param !== undefined) body.error.param = error.param;
+  return body;
+}
+
+/** Turns anything thrown into an EsError; unknown failures become a 500 whose message does not leak internals. */
+export function toEsError(error: unknown): EsError {
+  if (error instanceof EsError) return error;
+  return new EsError(500, 'exception', 'An internal error occurred; see the server log for details');
+}

@@ -1,0 +1,57 @@
+/** The time budget of one call (`timeout`), and the signal that stops its upstream work when the budget runs
+ * out or the client goes away. */
+import { statusException } from '../http/errors';
+import type { TimeValue } from '../http/time-value';
+
+export class Deadline {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private expiresAt: number;
+  timedOut = false;
+
+  constructor(
+    readonly timeout: TimeValue,
+    clientGone?: AbortSignal,
+  ) {
+    this.expiresAt = Date.now() + timeout.ms;
+    this.arm(timeout.ms);
+    clientGone?.addEventListener('abort', () => this.controller.abort(clientGone.reason), { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.expiresAt - Date.now());
+  }
+
+  /** Gives the call a fresh budget of the same length (streams: each gap between events). */
+  restart(): void {
+    this.expiresAt = Date.now() + this.timeout.ms;
+    this.arm(this.timeout.ms);
+  }
+
+  /** No more timing out: the result is being delivered. */
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+
+  abort(reason?: unknown): void {
+    this.dispose();
+    this.controller.abort(reason);
+  }
+
+  timeoutError() {
+    return statusException(408, `Request timed out after [${this.timeout.label}]`);
+  }
+
+  private arm(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(this.timeoutError());
+    }, ms);
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Relays a provider's stream to the client as server-sent events. The call's timeout bounds the wait for the first
+ * event and then each gap between events; an error before the first event sets the HTTP status, a later one becomes an
+ * error event without `[DONE]` (reference §4.2). A client that goes away aborts the provider request.
+ */
+import type { Response } from 'express';
+import type { EsError } from '../http/errors';
+import { DONE, startEventStream, writeEvent, writeEventStreamError } from '../http/sse';
+import type { CallContext } from '../providers/types';
+import { callError } from './call';
+
+function nextBefore<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    iterator.next().then(
+      (result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+export async function relayStream<T>(
+  response: Response,
+  call: CallContext,
+  source: AsyncIterable<T>,
+  renderError: (error: EsError) => unknown,
+): Promise<void> {
+  const iterator = source[Symbol.asyncIterator]();
+  let started = false;
+  try {
+    for (;;) {
+      const next = await nextBefore(iterator, call.deadline.signal);
+      if (next.done) break;
+      if (!started) startEventStream(response, 200);
+      started = true;
+      call.deadline.restart();
+      await writeEvent(response, 'message', next.value);
+    }
+    if (!started) startEventStream(response, 200);
+    await writeEvent(response, 'message', DONE);
+    response.end();
+  } catch (thrown) {
+    const error = callError(thrown, call.deadline);
+    if (error.status === 499 || response.destroyed) {
+      response.destroy();
+      return;
+    }
+    if (started) {
+      await writeEvent(response, 'error', renderError(error));
+      response.end();
+    } else {
+      writeEventStreamError(response, error.status, renderError(error));
+    }
+  } finally {
+    call.deadline.abort();
+    void iterator.return?.()?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,47 @@
+/** Starts and stops infergate: the store, the app, the HTTP listener and graceful shutdown. */
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { DestinationStream } from 'pino';
+import { createApp } from './app';
+import type { Config } from './config';
+import { createLogger, type Logger } from './logger';
+import { SqliteEndpointStore } from './store/sqlite-endpoint-store';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: Server;
+  logger: Logger;
+  /** Stops accepting connections, lets in-flight requests and streams finish (up to the shutdown timeout). */
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, logDestination?: DestinationStream): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel, logDestination);
+  const store = new SqliteEndpointStore(config.dataDir);
+  const { app, close } = createApp(config, store, logger);
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.info({ port, host: config.host, dataDir: config.dataDir }, 'infergate listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down: waiting for in-flight requests');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const forced = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(forced);
+      await close();
+      store.close();
+      logger.info('stopped');
+    })());
+  return { url: `http://${host}:${port}`, port, server, logger, stop };
+}

@@ -1,0 +1,108 @@
+/**
+ * Turns schema violations of request bodies (POST inference, chat completion) into Elasticsearch's errors:
+ * parse errors (`x_content_parse_exception`, with the line and column of the field) for unknown fields and wrong
+ * JSON types, `action_request_validation_exception` for missing or empty values (reference §2.4, §2.6).
+ */
+import { EsError, actionRequestValidationException } from '../http/errors';
+import type { JsonSchema } from './document';
+import { javaString } from './java-format';
+import type { SchemaError } from './schema-validator';
+
+export interface RequestBodyContext {
+  /** The parser name Elasticsearch puts in parse errors, e.g. `cluster:internal/xpack/inference`. */
+  parser: string;
+  rawBody: string;
+  /** Fields valid for some task type, refused for this one with `Field [x] cannot be specified ...`. */
+  taskSpecificFields?: { fields: readonly string[]; taskType: string };
+}
+
+const fieldPath = (pointer: string, key?: string): string =>
+  [...(pointer === '' ? [] : pointer.slice(1).split('/')), ...(key === undefined ? [] : [key])].join('.');
+
+/** 1-based line and column of the first `"key":` in the raw JSON text (1:1 when not found). */
+export function locate(raw: string, key: string): string {
+  const index = raw.search(new RegExp(`"${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:`));
+  if (index < 0) return '1:1';
+  const before = raw.slice(0, index);
+  const line = before.split('\n').length;
+  const column = index - before.lastIndexOf('\n');
+  return `${line}:${column}`;
+}
+
+function parseError(context: RequestBodyContext, key: string, text: string): EsError {
+  return new EsError(400, 'x_content_parse_exception', `[${locate(context.rawBody, key)}] [${context.parser}] ${text}`);
+}
+
+export function requestBodyError(errors: readonly SchemaError[], context: RequestBodyContext): EsError | undefined {
+  if (errors.length === 0) return undefined;
+  const validation = new Set<string>();
+  let parse: EsError | undefined;
+
+  for (const error of errors) {
+    const parent = error.parentSchema as JsonSchema;
+    const path = fieldPath(error.instancePath);
+    const key = path.split('.').at(-1) ?? '';
+    switch (error.keyword) {
+      case 'additionalProperties': {
+        const extra = (error.params as { additionalProperty: string }).additionalProperty;
+        const specific = context.taskSpecificFields;
+        if (error.instancePath === '' && specific?.fields.includes(extra)) {
+          validation.add(`Field [${extra}] cannot be specified for task type [${specific.taskType}]`);
+        } else {
+          parse ??= parseError(context, extra, `unknown field [${fieldPath(error.instancePath, extra)}]`);
+        }
+        break;
+      }
+      case 'required': {
+        if (Object.keys(parent).every((k) => k === 'required')) break;
+        const missing = fieldPath(error.instancePath, (error.params as { missingProperty: string }).missingProperty);
+        validation.add(
+          missing === 'query'
+            ? 'Field [query] cannot be null for task type [rerank]'
+            : `Field [${missing}] cannot be null`,
+        );
+        break;
+      }
+      case 'minItems':
+        validation.add(`Field [${path}] cannot be an empty array`);
+        break;
+      case 'minLength':
+        validation.add(path === 'query' ? 'Field [query] cannot be empty for task type [rerank]' : `Field [${path}] cannot be empty`);
+        break;
+      case 'type':
+      case 'oneOf':
+      case 'anyOf':
+        if (error.data === null) validation.add(`Field [${path}] cannot be null`);
+        else if (!(error.keyword === 'type' && error.schemaPath.includes('/oneOf/'))) {
+          parse ??= parseError(context, key, `failed to parse field [${path}]: expected ${describeExpected(parent)}, got [${javaString(error.data)}]`);
+        }
+        break;
+      case 'enum':
+        if (key === 'input_type') {
+          parse ??= new EsError(400, 'illegal_argument_exception', `Unrecognized input_type [${javaString(error.data)}]`);
+        } else {
+          validation.add(`Field [${path}] must be one of [${(parent.enum ?? []).map(javaString).join(', ')}], got [${javaString(error.data)}]`);
+        }
+        break;
+      case 'minimum':
+        validation.add(`Field [${path}] must be greater than or equal to [${(error.params as { limit: number }).limit}], got [${javaString(error.data)}]`);
+        break;
+      case 'const':
+        validation.add(`Field [${path}] must be [${javaString(parent.const)}]`);
+        break;
+      default:
+        validation.add(`Field [${path}] ${error.message ?? 'is invalid'}`);
+    }
+  }
+  if (parse) return parse;
+  return validation.size > 0 ? actionRequestValidationException([...validation]) : undefined;
+}
+
+function describeExpected(schema: JsonSchema): string {
+  if (schema.oneOf || schema.anyOf) {
+    return (schema.oneOf ?? schema.anyOf ?? []).map(describeExpected).join(' or ');
+  }
+  if (schema.type === 'array' && schema.items) return `an array of ${describeExpected(schema.items)}s`;
+  const type = Array.isArray(schema.type) ? schema.type.join(' or ') : schema.type;
+  return type === 'object' ? 'an object' : type === 'integer' ? 'an integer' : `a ${type ?? 'value'}`;
+}
