@@ -40,14 +40,27 @@ export function splitSecrets(settings: Settings, secretFields: readonly string[]
   return { visible, secrets };
 }
 
+const wrappers = new WeakMap<TaskVariant, JsonSchema>();
+
+/** Task settings are validated inside an object keyed `task_settings`, so that messages name that scope. The wrapper
+ * is built once per variant: the validator caches compiled schemas by identity. */
+function taskSettingsWrapper(variant: TaskVariant): JsonSchema {
+  let wrapper = wrappers.get(variant);
+  if (!wrapper) {
+    const schema: JsonSchema = variant.taskSettings ?? { type: 'object', additionalProperties: false };
+    wrapper = { type: 'object', properties: { task_settings: schema } };
+    wrappers.set(variant, wrapper);
+  }
+  return wrapper;
+}
+
 export function validateTaskSettings(
   validator: SchemaValidator,
   service: string,
   variant: TaskVariant,
   taskSettings: unknown,
 ): Settings {
-  const schema: JsonSchema = variant.taskSettings ?? { type: 'object', additionalProperties: false };
-  const wrapper: JsonSchema = { type: 'object', properties: { task_settings: schema } };
+  const wrapper = taskSettingsWrapper(variant);
   const { value, errors } = validator.validate<{ task_settings?: Settings }>(wrapper, { task_settings: taskSettings ?? {} });
   const error = settingsError(errors, service, (pointer) => schemaAt(wrapper, pointer));
   if (error) throw error;
