@@ -35,9 +35,12 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     (stopping ??= (async () => {
       logger.info('shutting down: waiting for in-flight requests');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections become idle as their last response ends: close each as soon as it is.
       server.closeIdleConnections();
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       const forced = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
+      clearInterval(sweeper);
       clearTimeout(forced);
       await close();
       store.close();
