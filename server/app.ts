@@ -32,7 +32,14 @@ function validatorDocument(document: OpenApiDocument): OpenAPIV3.DocumentV3_1 {
     paths: Record<string, Record<string, { requestBody?: unknown }>>;
   };
   for (const item of Object.values(copy.paths)) for (const operation of Object.values(item)) delete operation?.requestBody;
-  return JSON.parse(JSON.stringify(copy, (key, value: unknown) => (key === 'discriminator' ? undefined : value)));
+  return JSON.parse(
+    JSON.stringify(copy, (key, value: unknown) => {
+      if (key === 'discriminator') return undefined;
+      // Elasticsearch reads `filter_path=a.*,b` unencoded: its commas and wildcards are not to be refused.
+      if (value && typeof value === 'object' && (value as { name?: unknown }).name === 'filter_path') return { ...value, allowReserved: true };
+      return value;
+    }),
+  );
 }
 
 function clusterUuid(dataDir: string): string {

@@ -80,6 +80,8 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     },
     async restart() {
       await running.stop();
+      // Let the test process's fetch see the old server's connections close before it picks one to reuse.
+      await new Promise((resolve) => setTimeout(resolve, 200));
       running = await startServer({ ...config, port: running.port }, sink);
     },
     async stop() {

@@ -1,5 +1,6 @@
 /** completion and chat_completion through OpenAI's chat completions API, streamed and not. */
-import { statusException } from '../../http/errors';
+import { EsError, statusException } from '../../http/errors';
+import { connectionError } from '../shared/provider-error';
 import { redactSecrets } from '../shared/redact';
 import { malformed, type CallScope, type ProviderHttp } from '../shared/provider-http';
 import { sseData } from '../shared/upstream-sse';
@@ -125,8 +126,23 @@ export class OpenAiChatModel {
     const scope = openAiScope(context);
     const body = chatBody(context, request, true);
     if (!unified) delete body.stream_options;
-    const response = await this.http.postForStream(scope, await this.post(context, scope, body));
-    for await (const data of sseData(response.body)) {
+    const call = await this.post(context, scope, body);
+    const response = await this.http.postForStream(scope, call);
+    yield* this.readChunks(scope, call.url, response.body);
+  }
+
+  /** The provider's chunks; a connection that fails mid-body is the provider's failure (4xx naming the endpoint), not ours. */
+  private async *readChunks(scope: CallScope, url: string, body: AsyncIterable<Buffer | string>): AsyncGenerator<OpenAiChatChunk> {
+    try {
+      yield* this.parseChunks(scope, body);
+    } catch (error) {
+      if (error instanceof EsError || scope.deadline.signal.aborted) throw error;
+      throw connectionError(scope.errors, url, error);
+    }
+  }
+
+  private async *parseChunks(scope: CallScope, body: AsyncIterable<Buffer | string>): AsyncGenerator<OpenAiChatChunk> {
+    for await (const data of sseData(body)) {
       if (data === '[DONE]') return;
       let json: unknown;
       try {

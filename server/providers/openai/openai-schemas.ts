@@ -77,7 +77,8 @@ const errorBodySchema = z.object({
     message: z.string(),
     type: z.string().nullable().optional(),
     param: z.string().nullable().optional(),
-    code: z.string().nullable().optional(),
+    // Usually a string, but OpenAI (and compatible servers) sometimes send a number, e.g. `"code": 502`.
+    code: z.union([z.string(), z.number()]).nullable().optional(),
   }),
 });
 
@@ -86,7 +87,7 @@ export function openAiErrorDetails(body: unknown): ProviderErrorDetails | undefi
   const parsed = errorBodySchema.safeParse(body);
   if (!parsed.success) return undefined;
   const { message, type, param, code } = parsed.data.error;
-  return { message, type: type ?? undefined, param: param ?? undefined, code: code ?? undefined };
+  return { message, type: type ?? undefined, param: param ?? undefined, code: code === null || code === undefined ? undefined : String(code) };
 }
 
 /** `. Token limit [..], remaining tokens [..]. Request limit [..], remaining requests [..]` from OpenAI's headers. */

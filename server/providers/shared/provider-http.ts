@@ -39,11 +39,14 @@ function abortError(deadline: Deadline): EsError {
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const timer = setTimeout(done, ms);
+    // Removed once slept: retries must not pile listeners onto the call's signal.
+    function done() {
       clearTimeout(timer);
+      signal.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    }
+    signal.addEventListener('abort', done, { once: true });
   });
 
 export class ProviderHttp {
