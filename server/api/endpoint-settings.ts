@@ -2,7 +2,7 @@
  * Turns a validated PUT body into a stored endpoint: the (service, task type) schema from the spec decides what is
  * allowed and fills defaults; secrets are split off; chunking defaults apply to embedding task types.
  */
-import { statusException } from '../http/errors';
+import { validationException } from '../http/errors';
 import type { JsonSchema } from '../spec/document';
 import type { SchemaValidator } from '../spec/schema-validator';
 import type { ServiceSpec, TaskVariant } from '../spec/service-catalog';
@@ -26,10 +26,9 @@ function checkChunkingOverlap(chunking: Settings | undefined): void {
   if (chunking?.strategy !== 'word') return;
   const limit = Math.floor(Number(chunking.max_chunk_size) / 2);
   if (Number(chunking.overlap) > limit) {
-    throw statusException(
-      400,
-      `Validation Failed: 1: [chunking_settings] Invalid value [${String(chunking.overlap)}]. [overlap] must be a less than or equal to [${limit.toFixed(1)}];`,
-    );
+    throw validationException([
+      `[chunking_settings] Invalid value [${String(chunking.overlap)}]. [overlap] must be a less than or equal to [${limit.toFixed(1)}]`,
+    ]);
   }
 }
 

@@ -5,7 +5,7 @@ import { javaString } from '../spec/java-format';
 import { schemaAt, settingsError } from '../spec/settings-errors';
 import type { JsonSchema } from '../spec/document';
 import { parseTaskType } from '../task-type';
-import { type Handler, pathParam, rawBody, urlTaskType } from './context';
+import { type Handler, pathParam, requireBody, urlTaskType } from './context';
 import { splitSecrets, validateTaskSettings } from './endpoint-settings';
 import { endpointInfo } from './endpoint-view';
 import { checkInferenceId } from './inference-id';
@@ -17,7 +17,7 @@ const isMap = (value: unknown): value is Record<string, unknown> =>
 export const updateEndpoint: Handler = (request, response, context) => {
   const inferenceId = pathParam(request, 'inference_id') ?? '';
   checkInferenceId(inferenceId);
-  const body: unknown = rawBody(request).trim() === '' ? {} : request.body;
+  const body: unknown = requireBody(request);
   if (!isMap(body) || Object.keys(body).length === 0) throw badRequest('Request body is empty');
 
   const refused = Object.entries(body).filter(([key]) => !UPDATABLE_KEYS.has(key));

@@ -73,6 +73,8 @@ export function requestBodyError(errors: readonly SchemaError[], context: Reques
       case 'oneOf':
       case 'anyOf':
         if (error.data === null) validation.add(`Field [${path}] cannot be null`);
+        // A branch of the type matched but one of its limits failed (`input: []`): that limit's error speaks.
+        else if (error.keyword !== 'type' && errors.some((e) => e.instancePath === error.instancePath && (e.keyword === 'minItems' || e.keyword === 'minLength'))) break;
         else if (!(error.keyword === 'type' && error.schemaPath.includes('/oneOf/'))) {
           parse ??= parseError(context, key, `failed to parse field [${path}]: expected ${describeExpected(parent)}, got [${javaString(error.data)}]`);
         }
