@@ -3,6 +3,7 @@
  * exponential back-off for 429/500/503 and connection failures (never for other 4xx), all within the call's deadline.
  */
 import { Agent, request, type Dispatcher } from 'undici';
+import { abortableSleep } from './abortable-sleep';
 import type { Config } from '../../config';
 import { EsError, statusException } from '../../http/errors';
 import type { Deadline } from '../../inference/deadline';
@@ -37,17 +38,6 @@ function abortError(deadline: Deadline): EsError {
   return deadline.timedOut ? deadline.timeoutError() : new ClientGoneError();
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    // Removed once slept: retries must not pile listeners onto the call's signal.
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 export class ProviderHttp {
   private readonly agent: Agent;
@@ -115,7 +105,7 @@ export class ProviderHttp {
       const wait = Math.min(Math.max(delay, retryAfterMs), this.config.retryMaxDelayMs);
       const withinWindow = Date.now() - started + wait < this.config.retryWindowMs;
       if (!withinWindow || wait >= deadline.remainingMs()) throw failure;
-      await sleep(wait, deadline.signal);
+      await abortableSleep(wait, deadline.signal);
       if (deadline.signal.aborted) throw abortError(deadline);
       delay = Math.min(delay * 2, this.config.retryMaxDelayMs);
     }

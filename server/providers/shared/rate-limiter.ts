@@ -1,19 +1,10 @@
 /** `rate_limit.requests_per_minute`, enforced per endpoint with a token bucket (the `limiter` package): requests
  * wait their turn; one still waiting when its timeout expires gets 429 (reference §1.5, §7). */
 import { TokenBucket } from 'limiter';
+import { abortableSleep } from './abortable-sleep';
 import { statusException } from '../../http/errors';
 import type { Deadline } from '../../inference/deadline';
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 export class RateLimiters {
   private readonly buckets = new Map<string, { perInterval: number; bucket: TokenBucket }>();
@@ -28,7 +19,7 @@ export class RateLimiters {
     while (!bucket.tryRemoveTokens(1)) {
       if (deadline.signal.aborted) break;
       const wait = Math.max(1, Math.ceil((1 - bucket.content) * msPerToken));
-      await sleep(Math.min(wait, Math.max(1, deadline.remainingMs())), deadline.signal);
+      await abortableSleep(Math.min(wait, Math.max(1, deadline.remainingMs())), deadline.signal);
     }
     if (deadline.signal.aborted) {
       if (deadline.timedOut) {
