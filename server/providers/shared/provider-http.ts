@@ -5,7 +5,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { abortableSleep } from './abortable-sleep';
 import type { Config } from '../../config';
-import { EsError, statusException } from '../../http/errors';
+import { EsError } from '../../http/errors';
 import type { Deadline } from '../../inference/deadline';
 import { connectionError, emptyResponse, providerError, unreadableResponse, type ErrorContext } from './provider-error';
 import type { RateLimiters } from './rate-limiter';
@@ -116,4 +116,3 @@ export function malformed(scope: CallScope, detail: string): EsError {
   return unreadableResponse(scope.errors, scope.provider, detail);
 }
 
-export { statusException };
