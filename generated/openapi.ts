@@ -565,10 +565,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_ml/trained_models/_stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics of every local model and deployment
+         * @description One entry per deployment (every endpoint of the `elasticsearch` service is its own deployment, whose id is the inference id), then one per installed model that no deployment uses. Check here that a new endpoint's deployment is `fully_allocated`, and watch allocations, queues and batches under load.
+         */
+        get: operations["getTrainedModelsStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_ml/trained_models/{model_id}/_stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics of some local models and deployments
+         * @description `model_id` is a comma-separated list of model ids or deployment ids (inference ids), each possibly with `*` wildcards; `_all` and `*` list everything. An id without wildcards that matches nothing is a 404.
+         */
+        get: operations["getTrainedModelStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        TrainedModelsStatsResponse: {
+            /** @description How many entries matched (before `from`/`size`). */
+            count: number;
+            trained_model_stats: components["schemas"]["TrainedModelStats"][];
+        };
+        TrainedModelStats: {
+            /** @description A built-in model id or a model directory name. */
+            model_id: string;
+            /**
+             * @description Always 0 - a standalone server has no ingest pipelines.
+             * @constant
+             */
+            pipeline_count: 0;
+            deployment_stats?: components["schemas"]["DeploymentStats"];
+        };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
         CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"];
         /**
@@ -1338,6 +1393,76 @@ export interface components {
             prompt_tokens: number;
             total_tokens: number;
         };
+        AllocationStatus: {
+            /** @description Allocations that have loaded the model. */
+            allocation_count: number;
+            target_allocation_count: number;
+            /**
+             * @description `starting` while no allocation is up and the target is above 0, `started` while fewer than the target are up, `fully_allocated` once all are (including a deployment scaled to zero).
+             * @enum {string}
+             */
+            state: "starting" | "started" | "fully_allocated";
+        };
+        DeploymentNodeStats: {
+            /** @description The node (this server), keyed by its id. */
+            node?: {
+                [key: string]: {
+                    name?: string;
+                    roles?: string[];
+                };
+            };
+            routing_state: {
+                /** @enum {string} */
+                routing_state: "starting" | "started" | "stopping" | "stopped" | "failed";
+            };
+            /** @description Inputs run through the model. */
+            inference_count: number;
+            /** @description Model time per input (a batch's time shared among its inputs). */
+            average_inference_time_ms?: number;
+            /** @description Inputs waiting in the queue. */
+            number_of_pending_requests: number;
+            /** @description Requests refused because the queue was full. */
+            rejected_execution_count: number;
+            /** @description Requests whose timeout expired while they waited. */
+            timeout_count: number;
+            error_count?: number;
+            peak_throughput_per_minute?: number;
+            throughput_last_minute?: number;
+            number_of_allocations: number;
+            threads_per_allocation: number;
+            start_time?: number;
+            /** @description infergate: batches run. */
+            batch_count?: number;
+            /** @description infergate: inputs per batch. */
+            average_batch_size?: number;
+            /** @description infergate: the largest batch so far. */
+            max_batch_size?: number;
+            /** @description infergate: padded tokens per real token (1 = no padding). */
+            padding_ratio?: number;
+        };
+        DeploymentStats: {
+            /** @description The inference id of the endpoint that owns the deployment. */
+            deployment_id: string;
+            model_id: string;
+            /** @enum {string} */
+            state: "starting" | "started" | "stopping" | "failed";
+            /** @description Why the deployment failed. */
+            reason?: string;
+            threads_per_allocation: number;
+            /** @description The target number of allocations. */
+            number_of_allocations: number;
+            /** @description How many inputs may wait before requests get 429. */
+            queue_capacity: number;
+            /** @constant */
+            priority?: "normal";
+            allocation_status: components["schemas"]["AllocationStatus"];
+            adaptive_allocations?: components["schemas"]["ElasticsearchAdaptiveAllocations"];
+            inference_count?: number;
+            peak_throughput_per_minute?: number;
+            /** @description Epoch milliseconds. */
+            start_time?: number;
+            nodes: components["schemas"]["DeploymentNodeStats"][];
+        };
     };
     responses: {
         /** @description An Elasticsearch error envelope. */
@@ -1423,6 +1548,15 @@ export interface components {
                 "text/event-stream": string;
             };
         };
+        /** @description Model and deployment statistics. */
+        TrainedModelsStats: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["TrainedModelsStatsResponse"];
+            };
+        };
     };
     parameters: {
         /** @description Indent the JSON response. */
@@ -1443,11 +1577,19 @@ export interface components {
         Force: boolean;
         /** @description Report what would be deleted without deleting. */
         DryRun: boolean;
+        /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. */
+        AllowNoMatch: boolean;
+        /** @description Skip this many entries. */
+        From: number;
+        /** @description Return at most this many entries. */
+        Size: number;
     };
     requestBodies: never;
     headers: never;
     pathItems: never;
 }
+export type SchemaTrainedModelsStatsResponse = components['schemas']['TrainedModelsStatsResponse'];
+export type SchemaTrainedModelStats = components['schemas']['TrainedModelStats'];
 export type SchemaCreateEndpointRequest = components['schemas']['CreateEndpointRequest'];
 export type SchemaEndpointInfo = components['schemas']['EndpointInfo'];
 export type SchemaGetEndpointsResponse = components['schemas']['GetEndpointsResponse'];
@@ -1519,6 +1661,9 @@ export type SchemaTextEmbeddingRequest = components['schemas']['TextEmbeddingReq
 export type SchemaSparseEmbeddingRequest = components['schemas']['SparseEmbeddingRequest'];
 export type SchemaRerankRequest = components['schemas']['RerankRequest'];
 export type SchemaChatUsage = components['schemas']['ChatUsage'];
+export type SchemaAllocationStatus = components['schemas']['AllocationStatus'];
+export type SchemaDeploymentNodeStats = components['schemas']['DeploymentNodeStats'];
+export type SchemaDeploymentStats = components['schemas']['DeploymentStats'];
 export type ResponseError = components['responses']['Error'];
 export type ResponseEndpoints = components['responses']['Endpoints'];
 export type ResponseServices = components['responses']['Services'];
@@ -1528,6 +1673,7 @@ export type ResponseStreamError = components['responses']['StreamError'];
 export type ResponseCompletionStream = components['responses']['CompletionStream'];
 export type ResponseUnifiedError = components['responses']['UnifiedError'];
 export type ResponseChatStream = components['responses']['ChatStream'];
+export type ResponseTrainedModelsStats = components['responses']['TrainedModelsStats'];
 export type ParameterPretty = components['parameters']['Pretty'];
 export type ParameterHuman = components['parameters']['Human'];
 export type ParameterErrorTrace = components['parameters']['ErrorTrace'];
@@ -1537,6 +1683,9 @@ export type ParameterInferenceId = components['parameters']['InferenceId'];
 export type ParameterTimeout = components['parameters']['Timeout'];
 export type ParameterForce = components['parameters']['Force'];
 export type ParameterDryRun = components['parameters']['DryRun'];
+export type ParameterAllowNoMatch = components['parameters']['AllowNoMatch'];
+export type ParameterFrom = components['parameters']['From'];
+export type ParameterSize = components['parameters']['Size'];
 export type $defs = Record<string, never>;
 export interface operations {
     getInfo: {
@@ -2317,6 +2466,65 @@ export interface operations {
         responses: {
             200: components["responses"]["ChatStream"];
             default: components["responses"]["UnifiedError"];
+        };
+    };
+    getTrainedModelsStats: {
+        parameters: {
+            query?: {
+                /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. */
+                allow_no_match?: components["parameters"]["AllowNoMatch"];
+                /** @description Skip this many entries. */
+                from?: components["parameters"]["From"];
+                /** @description Return at most this many entries. */
+                size?: components["parameters"]["Size"];
+                /** @description Indent the JSON response. */
+                pretty?: components["parameters"]["Pretty"];
+                /** @description Accepted for compatibility; has no effect. */
+                human?: components["parameters"]["Human"];
+                /** @description Accepted for compatibility; has no effect. */
+                error_trace?: components["parameters"]["ErrorTrace"];
+                /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
+                filter_path?: components["parameters"]["FilterPath"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TrainedModelsStats"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getTrainedModelStats: {
+        parameters: {
+            query?: {
+                /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. */
+                allow_no_match?: components["parameters"]["AllowNoMatch"];
+                /** @description Skip this many entries. */
+                from?: components["parameters"]["From"];
+                /** @description Return at most this many entries. */
+                size?: components["parameters"]["Size"];
+                /** @description Indent the JSON response. */
+                pretty?: components["parameters"]["Pretty"];
+                /** @description Accepted for compatibility; has no effect. */
+                human?: components["parameters"]["Human"];
+                /** @description Accepted for compatibility; has no effect. */
+                error_trace?: components["parameters"]["ErrorTrace"];
+                /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
+                filter_path?: components["parameters"]["FilterPath"];
+            };
+            header?: never;
+            path: {
+                /** @description Model ids or deployment ids, comma-separated, with optional `*` wildcards. */
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TrainedModelsStats"];
+            default: components["responses"]["Error"];
         };
     };
 }

@@ -20,7 +20,9 @@ import { loadDocument, operationsById, type OpenApiDocument } from './spec/docum
 import { matchTemplate, operationTemplates, withGeneralOperationsOnLiteralPaths } from './spec/route-templates';
 import { SchemaValidator } from './spec/schema-validator';
 import { ServiceCatalog } from './spec/service-catalog';
-import type { EndpointStore } from './store/endpoint-store';
+import type { EndpointStore, StoredEndpoint } from './store/endpoint-store';
+import { StoreWithDefaultEndpoints } from './store/with-default-endpoints';
+import { buildEndpoint } from './api/endpoint-settings';
 
 /**
  * The validator checks routes, methods, path and query parameters, and (in tests) every response. Request bodies
@@ -55,17 +57,39 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** The default endpoints the services declare, built like a PUT of their bodies would build them. */
+function defaultEndpoints(providers: ProviderRegistry, catalog: ServiceCatalog, validator: SchemaValidator): StoredEndpoint[] {
+  return providers.all().flatMap((provider) =>
+    (provider.defaultEndpoints?.() ?? []).map((body) => {
+      const service = catalog.get(body.service);
+      const variant = service?.variants.get(body.task_type as never);
+      if (!service || !variant) throw new Error(`default endpoint [${body.inference_id}] names an unknown service or task type`);
+      const { inference_id: inferenceId, ...config } = body;
+      return buildEndpoint(validator, inferenceId, service, variant, config);
+    }),
+  );
+}
+
+/** Hands each service its stored endpoints, e.g. to restart local deployments. */
+function resumeEndpoints(providers: ProviderRegistry, store: EndpointStore): void {
+  const stored = store.list();
+  for (const [service, provider] of providers.entries()) provider.resumeEndpoints?.(stored.filter((endpoint) => endpoint.service === service));
+}
+
 export function createApp(config: Config, store: EndpointStore, logger: Logger): App {
   const document = loadDocument();
   const catalog = new ServiceCatalog(document);
   const limiters = new RateLimiters(config.rateLimitIntervalMs);
   const http = new ProviderHttp(config, limiters);
+  const validator = new SchemaValidator();
+  const providers = new ProviderRegistry(catalog, { config, http, logger });
+  resumeEndpoints(providers, store);
   const context: ApiContext = {
     config,
-    store,
+    store: new StoreWithDefaultEndpoints(store, defaultEndpoints(providers, catalog, validator)),
     catalog,
-    providers: new ProviderRegistry(catalog, { config, http, logger }),
-    validator: new SchemaValidator(),
+    providers,
+    validator,
     operations: operationsById(document),
     limiters,
     logger,
@@ -123,6 +147,7 @@ export function createApp(config: Config, store: EndpointStore, logger: Logger):
     app,
     async close() {
       await http.close();
+      await Promise.all(providers.all().map((provider) => provider.close?.()));
     },
   };
 }

@@ -1,4 +1,5 @@
 /** Settings, read from the environment (documented in README.md). Tests build them with overrides. */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseTimeValue } from './http/time-value';
 
@@ -22,6 +23,18 @@ export interface Config {
   rateLimitIntervalMs: number;
   shutdownTimeoutMs: number;
   upstreamConnections: number;
+  /** Built-in model ids (`.multilingual-e5-small`, ...) and the model directory that stands behind each. */
+  builtinModels: Record<string, string>;
+  /** How many inputs may wait for one local deployment before requests are refused with 429. */
+  queueCapacity: number;
+  /** The most inputs one batch of a local model holds. */
+  maxBatchSize: number;
+  /** Adaptive allocations: an allocation idle this long is stopped (down to one). */
+  adaptiveScaleDownAfterMs: number;
+  /** Adaptive allocations with a minimum of 0: the last allocation is stopped (model unloaded) after this long idle. */
+  adaptiveScaleToZeroAfterMs: number;
+  /** The cores adaptive allocations may occupy (allocations x threads). */
+  cpus: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -50,6 +63,26 @@ function bytes(env: Env, name: string, fallback: string): number {
   return Number(match[1]) * scale;
 }
 
+/** The built-in ids of Elasticsearch's models, each backed by a model directory of the same spirit. The
+ * `_linux-x86_64` variants resolve to their platform-agnostic id unless mapped themselves. */
+export const DEFAULT_BUILTIN_MODELS: Readonly<Record<string, string>> = {
+  '.multilingual-e5-small': 'multilingual-e5-small',
+  '.elser_model_2': 'elser_model_2',
+  '.elser_model_1': 'elser_model_1',
+  '.rerank-v1': 'rerank-v1',
+};
+
+/** `INFERGATE_BUILTIN_MODELS=.multilingual-e5-small=my-e5,.rerank-v1=my-reranker` overrides entries of the map. */
+function builtinModels(env: Env): Record<string, string> {
+  const map: Record<string, string> = { ...DEFAULT_BUILTIN_MODELS };
+  for (const pair of (env.INFERGATE_BUILTIN_MODELS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at <= 0 || at === pair.length - 1) throw new Error(`INFERGATE_BUILTIN_MODELS entries look like .rerank-v1=my-model-dir, got [${pair}]`);
+    map[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return map;
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   return {
     port: integer(env, 'PORT', 9200),
@@ -68,6 +101,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     rateLimitIntervalMs: duration(env, 'INFERGATE_RATE_LIMIT_INTERVAL', '1m'),
     shutdownTimeoutMs: duration(env, 'INFERGATE_SHUTDOWN_TIMEOUT', '30s'),
     upstreamConnections: integer(env, 'INFERGATE_UPSTREAM_CONNECTIONS', 64),
+    builtinModels: builtinModels(env),
+    queueCapacity: integer(env, 'INFERGATE_QUEUE_CAPACITY', 1024),
+    maxBatchSize: Math.max(1, integer(env, 'INFERGATE_MAX_BATCH_SIZE', 32)),
+    adaptiveScaleDownAfterMs: duration(env, 'INFERGATE_ADAPTIVE_SCALE_DOWN_AFTER', '30s'),
+    adaptiveScaleToZeroAfterMs: duration(env, 'INFERGATE_ADAPTIVE_SCALE_TO_ZERO_AFTER', '15m'),
+    cpus: Math.max(1, integer(env, 'INFERGATE_CPUS', availableParallelism())),
     ...overrides,
   };
 }

@@ -9,12 +9,13 @@ import type { RateLimiters } from '../providers/shared/rate-limiter';
 import type { Operation } from '../spec/document';
 import type { SchemaValidator } from '../spec/schema-validator';
 import type { ServiceCatalog } from '../spec/service-catalog';
-import type { EndpointStore } from '../store/endpoint-store';
+import type { StoreWithDefaultEndpoints } from '../store/with-default-endpoints';
 import { parseTaskType, type RequestedTaskType, type TaskType } from '../task-type';
 
 export interface ApiContext {
   config: Config;
-  store: EndpointStore;
+  /** The endpoints, default endpoints included. */
+  store: StoreWithDefaultEndpoints;
   catalog: ServiceCatalog;
   providers: ProviderRegistry;
   validator: SchemaValidator;

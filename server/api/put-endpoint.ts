@@ -3,9 +3,9 @@
 import { EsError, badRequest, statusException } from '../http/errors';
 import { callContext, runCall } from '../inference/call';
 import { parseTaskType, type TaskType } from '../task-type';
-import { type Handler, callTimeout, clientGoneSignal, pathParam, requireBody, urlTaskType } from './context';
+import { type ApiContext, type Handler, callTimeout, clientGoneSignal, pathParam, requireBody, urlTaskType } from './context';
 import { buildEndpoint } from './endpoint-settings';
-import { endpointInfo } from './endpoint-view';
+import { liveEndpointInfo } from './endpoint-view';
 import { checkInferenceId } from './inference-id';
 import { ELASTICSEARCH_VERSION } from '../version';
 
@@ -26,6 +26,19 @@ function resolveTaskType(fromUrl: string, fromBody: unknown): TaskType {
   const resolved = urlTask ?? bodyTaskType;
   if (!resolved) throw badRequest('model is missing required setting [task_type]');
   return resolved as TaskType;
+}
+
+/** Reference §1.4: default endpoint ids are reserved, model ids cannot be taken, and ids are unique. */
+function checkIdIsFree(context: ApiContext, inferenceId: string): void {
+  if (context.store.isDefault(inferenceId)) {
+    throw badRequest(`[${inferenceId}] is a reserved inference ID. Cannot create a new inference endpoint with a reserved ID.`);
+  }
+  if (context.providers.all().some((provider) => provider.trainedModels?.ids().includes(inferenceId))) {
+    throw badRequest(`Inference endpoint IDs must be unique. Requested inference endpoint ID [${inferenceId}] matches existing trained model ID(s) but must not.`);
+  }
+  if (context.store.get(inferenceId)) {
+    throw new EsError(400, 'resource_already_exists_exception', `Inference endpoint [${inferenceId}] already exists`);
+  }
 }
 
 export const putEndpoint: Handler = async (request, response, context) => {
@@ -50,32 +63,40 @@ export const putEndpoint: Handler = async (request, response, context) => {
   if (!variant) throw badRequest(`The [${service.name}] service does not support task type [${taskType}]`);
 
   const endpoint = buildEndpoint(context.validator, inferenceId, service, variant, config);
-  if (context.store.get(inferenceId)) {
-    throw new EsError(400, 'resource_already_exists_exception', `Inference endpoint [${inferenceId}] already exists`);
-  }
+  if (service.aliasOf) endpoint.internal.alias = service.name;
+  checkIdIsFree(context, inferenceId);
 
   const provider = context.providers.get(endpoint.service);
-  if (!context.config.skipValidation && provider.validateEndpoint) {
-    const call = callContext(endpoint, endpoint.taskSettings, callTimeout(request, context, taskType), clientGoneSignal(response));
-    try {
-      const learned = await runCall(call, () => provider.validateEndpoint!(call));
-      Object.assign(endpoint.serviceSettings, learned);
-    } catch (error) {
-      const cause = error as EsError;
-      if (cause.status === 499) throw cause;
-      throw statusException(400, 'Could not complete inference endpoint creation as validation call to service threw an exception.', {
-        causedBy: cause,
-      });
+  const timeout = callTimeout(request, context, taskType);
+  const clientGone = clientGoneSignal(response);
+  try {
+    if (provider.prepareEndpoint) {
+      const call = callContext(endpoint, endpoint.taskSettings, timeout, clientGone);
+      endpoint.serviceSettings = await runCall(call, () => provider.prepareEndpoint!(call));
     }
-  }
-
-  if (!context.store.insert(endpoint)) {
-    throw new EsError(400, 'resource_already_exists_exception', `Inference endpoint [${inferenceId}] already exists`);
+    if (!context.config.skipValidation && provider.validateEndpoint) {
+      const call = callContext(endpoint, endpoint.taskSettings, timeout, clientGone);
+      try {
+        Object.assign(endpoint.serviceSettings, await runCall(call, () => provider.validateEndpoint!(call)));
+      } catch (error) {
+        const cause = error as EsError;
+        if (cause.status === 499) throw cause;
+        throw statusException(400, 'Could not complete inference endpoint creation as validation call to service threw an exception.', {
+          causedBy: cause,
+        });
+      }
+    }
+    if (!context.store.insert(endpoint)) {
+      throw new EsError(400, 'resource_already_exists_exception', `Inference endpoint [${inferenceId}] already exists`);
+    }
+  } catch (error) {
+    await provider.endpointRemoved?.(endpoint, context.store.list());
+    throw error;
   }
   context.logger.info({ inferenceId, service: endpoint.service, taskType }, 'inference endpoint created');
   if (service.deprecation) {
     const text = service.deprecation.replace('{model_id}', String(endpoint.serviceSettings.model_id));
     response.setHeader('Warning', `299 Elasticsearch-${ELASTICSEARCH_VERSION} "${text}"`);
   }
-  response.json(endpointInfo(endpoint));
+  response.json(liveEndpointInfo(context.providers, endpoint));
 };

@@ -6,6 +6,7 @@ import { inferenceHandler } from './perform-inference';
 import { putEndpoint } from './put-endpoint';
 import { getInfo, ping } from './root';
 import { getServices } from './services';
+import { getTrainedModelStats } from './trained-model-stats';
 import { chatCompletion, chatCompletionStream, streamHandler } from './stream-inference';
 import { updateEndpoint } from './update-endpoint';
 
@@ -36,6 +37,8 @@ export const HANDLERS: Record<string, Handler> = {
   streamInference: streamHandler('streamInference'),
   streamInferenceWithTaskType: streamHandler('streamInferenceWithTaskType'),
   chatCompletionUnified: chatCompletionStream,
+  getTrainedModelsStats: getTrainedModelStats,
+  getTrainedModelStats,
 };
 
 /** Operations whose errors use the unified (OpenAI-style) envelope from the start. */

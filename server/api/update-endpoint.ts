@@ -7,14 +7,14 @@ import type { JsonSchema } from '../spec/document';
 import { parseTaskType } from '../task-type';
 import { type Handler, pathParam, requireBody, urlTaskType } from './context';
 import { splitSecrets, validateTaskSettings } from './endpoint-settings';
-import { endpointInfo } from './endpoint-view';
+import { liveEndpointInfo } from './endpoint-view';
 import { checkInferenceId } from './inference-id';
 
 const UPDATABLE_KEYS = new Set(['service_settings', 'task_settings', 'task_type']);
 const isMap = (value: unknown): value is Record<string, unknown> =>
   !!value && typeof value === 'object' && !Array.isArray(value);
 
-export const updateEndpoint: Handler = (request, response, context) => {
+export const updateEndpoint: Handler = async (request, response, context) => {
   const inferenceId = pathParam(request, 'inference_id') ?? '';
   checkInferenceId(inferenceId);
   const body: unknown = requireBody(request);
@@ -68,7 +68,9 @@ export const updateEndpoint: Handler = (request, response, context) => {
     secrets: { ...existing.secrets, ...secrets },
     taskSettings,
   };
+  // The service applies the change first (e.g. live allocations) and may refuse it.
+  await context.providers.get(updated.service).endpointUpdated?.(updated);
   context.store.replace(updated);
   context.logger.info({ inferenceId }, 'inference endpoint updated');
-  response.json(endpointInfo(updated));
+  response.json(liveEndpointInfo(context.providers, updated));
 };

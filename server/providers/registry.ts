@@ -24,6 +24,15 @@ export class ProviderRegistry {
     }
   }
 
+  all(): InferenceProvider[] {
+    return [...this.providers.values()];
+  }
+
+  /** The providers and the service names they serve. */
+  entries(): [string, InferenceProvider][] {
+    return [...this.providers.entries()];
+  }
+
   get(service: string): InferenceProvider {
     const provider = this.providers.get(service);
     if (!provider) throw new Error(`no provider for service [${service}]`);

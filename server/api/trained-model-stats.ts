@@ -1,0 +1,31 @@
+/** GET /_ml/trained_models/_stats and /_ml/trained_models/{model_id}/_stats (reference §9.4). */
+import { resourceNotFound } from '../http/errors';
+import type { TrainedModelStats } from '../providers/types';
+import { type Handler, pathParam, queryString } from './context';
+
+const wildcardPattern = (expression: string) =>
+  new RegExp(`^${expression.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+
+function matches(entry: TrainedModelStats, expression: string): boolean {
+  const pattern = wildcardPattern(expression);
+  return pattern.test(entry.model_id) || (entry.deployment_stats !== undefined && pattern.test(entry.deployment_stats.deployment_id));
+}
+
+export const getTrainedModelStats: Handler = (request, response, context) => {
+  const all = context.providers.all().flatMap((provider) => provider.trainedModels?.stats() ?? []);
+  const expressions = (pathParam(request, 'model_id') ?? '_all').split(',').map((part) => part.trim()).filter(Boolean);
+  const allowNoMatch = queryString(request, 'allow_no_match') !== 'false';
+  let selected = all;
+  if (!expressions.some((expression) => expression === '_all' || expression === '*')) {
+    for (const expression of expressions) {
+      const wildcard = expression.includes('*');
+      if (!all.some((entry) => matches(entry, expression)) && (!wildcard || !allowNoMatch)) {
+        throw resourceNotFound(`No known trained model with model_id [${expression}]`);
+      }
+    }
+    selected = all.filter((entry) => expressions.some((expression) => matches(entry, expression)));
+  }
+  const from = Number(request.query.from ?? 0);
+  const size = Number(request.query.size ?? 100);
+  response.json({ count: selected.length, trained_model_stats: selected.slice(from, from + size) });
+};

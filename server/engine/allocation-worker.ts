@@ -1,0 +1,23 @@
+/** The body of one allocation: a worker thread that loads the model once and runs the batches it is sent, so that
+ * model inference never holds up the server's event loop. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { ModelRunner } from './model-runner';
+import type { AllocationWorkerData, FromWorker, ToWorker } from './worker-protocol';
+
+const port = parentPort!;
+const send = (message: FromWorker) => port.postMessage(message);
+const { dir, threads } = workerData as AllocationWorkerData;
+
+ModelRunner.load(dir, threads).then(
+  (runner) => {
+    port.on('message', (message: ToWorker) => {
+      const started = performance.now();
+      runner.run(message.items).then(
+        (outcome) => send({ type: 'done', id: message.id, outcome, ms: performance.now() - started }),
+        (error: Error) => send({ type: 'error', id: message.id, message: error.message }),
+      );
+    });
+    send({ type: 'ready', plan: runner.plan });
+  },
+  (error: Error) => send({ type: 'failed', message: error.message }),
+);

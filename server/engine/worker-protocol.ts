@@ -1,0 +1,17 @@
+/** Messages between a deployment (main thread) and one of its allocations (a worker thread). */
+import type { ModelPlan } from './model-plan';
+import type { BatchOutcome } from './model-runner';
+import type { TextItem } from './model-tokenizer';
+
+export interface AllocationWorkerData {
+  dir: string;
+  threads: number;
+}
+
+export type ToWorker = { type: 'run'; id: number; items: TextItem[] };
+
+export type FromWorker =
+  | { type: 'ready'; plan: ModelPlan }
+  | { type: 'failed'; message: string }
+  | { type: 'done'; id: number; outcome: BatchOutcome; ms: number }
+  | { type: 'error'; id: number; message: string };
