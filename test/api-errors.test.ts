@@ -188,8 +188,14 @@ describe('errors of reference §10', () => {
 
   test('no failed request created or changed anything', async () => {
     const all = await call('GET', '/_inference');
-    expect(all.json.endpoints.map((e: { inference_id: string }) => e.inference_id)).toEqual(['existing-cmp', 'existing-emb']);
-    expect(all.json.endpoints[1].task_settings).toBeUndefined();
+    expect(all.json.endpoints.map((e: { inference_id: string }) => e.inference_id)).toEqual([
+      '.elser-2-elasticsearch',
+      '.multilingual-e5-small-elasticsearch',
+      '.rerank-v1-elasticsearch',
+      'existing-cmp',
+      'existing-emb',
+    ]);
+    expect(all.json.endpoints[4].task_settings).toBeUndefined();
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildTestModels, localModelsConfig } from './support/local-models';
 import { DEFAULT_API_KEY, startMockOpenAi, type MockOpenAi } from './support/mock-openai';
 import { startTestServer, type TestResponse, type TestServer } from './support/server';
 
@@ -89,7 +90,7 @@ describe('PUT examples of the implemented services (provider validation skipped)
   let created: string | undefined;
 
   beforeAll(async () => {
-    server = await startTestServer({ skipValidation: true });
+    server = await startTestServer(localModelsConfig(buildTestModels(), { skipValidation: true }));
   });
   afterAll(async () => {
     await server?.stop();

@@ -27,6 +27,8 @@ export function buildTestModels(): string {
   writeTokenEmbeddingModel(path.join(root, 'test-prefixed-embedder'));
   writeFileSync(path.join(root, 'test-prefixed-embedder', 'infergate.json'), JSON.stringify({ prefix_strings: { search: 'query: ', ingest: 'passage: ' } }));
   withManifest(root, 'test-idf-window-8', 'opensearch-msmarco-idf-sparse', { max_sequence_length: 8 });
+  // The model an Elasticsearch example uploads with Eland, stood in for by the synthetic BERT.
+  withManifest(root, 'msmarco-MiniLM-L12-cos-v5', 'synthetic-bert-l4-h128', {});
   mkdirSync(path.join(root, 'not-a-model'));
   return root;
 }

@@ -73,10 +73,23 @@ export function createProvider({ config, logger }: ProviderDependencies): Infere
     return (await deployment.infer(items, context.deadline.signal)) as T[];
   }
 
+  /** A deployment named after a model (Elasticsearch's default deployment id) is started on demand. */
+  async function deploymentNamed(deploymentId: string): Promise<Deployment | undefined> {
+    const running = engine.get(deploymentId);
+    if (running) return running;
+    let model;
+    try {
+      model = resolver.resolve(deploymentId);
+    } catch {
+      return undefined;
+    }
+    return engine.deploy(deploymentId, deploymentId, model.dir, { threads: 1, allocations: 1 });
+  }
+
   /** Reusing a deployment: it must exist and run the same model; its settings become the endpoint's. */
-  function adoptDeployment(endpoint: StoredEndpoint): Settings {
+  async function adoptDeployment(endpoint: StoredEndpoint): Promise<Settings> {
     const deploymentId = String(endpoint.serviceSettings.deployment_id);
-    const deployment = engine.get(deploymentId);
+    const deployment = await deploymentNamed(deploymentId);
     if (!deployment) throw resourceNotFound(`Cannot find deployment [${deploymentId}]`);
     const requested = endpoint.serviceSettings.model_id;
     if (requested !== undefined && requested !== deployment.modelId) {
@@ -96,7 +109,7 @@ export function createProvider({ config, logger }: ProviderDependencies): Infere
 
   return {
     async prepareEndpoint({ endpoint }) {
-      if (endpoint.serviceSettings.deployment_id !== undefined) Object.assign(endpoint.serviceSettings, adoptDeployment(endpoint));
+      if (endpoint.serviceSettings.deployment_id !== undefined) Object.assign(endpoint.serviceSettings, await adoptDeployment(endpoint));
       const deployment = await deploymentFor(endpoint);
       const { dimensions, similarity } = deployment.plan!;
       const learned = endpoint.taskType === 'text_embedding' ? { dimensions, similarity } : {};
