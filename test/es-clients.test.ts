@@ -1,10 +1,11 @@
 /**
- * The official Elasticsearch clients (8.19 and 9.x) against infergate and the mock OpenAI: they must accept the
- * server (product header, vendor media types) and every inference API they expose must work end to end.
+ * The official Elasticsearch clients (8.19 and 9.x) against infergate, the mock OpenAI and the local models: they
+ * must accept the server (product header, vendor media types) and every inference API they expose must work end to end.
  */
 import { Client as Client8, errors as errors8, type estypes as es8 } from 'es8';
 import { Client as Client9, errors as errors9, type estypes as es9 } from 'es9';
 import type { Readable } from 'node:stream';
+import { buildTestModels, localModelsConfig } from './support/local-models';
 import { DEFAULT_API_KEY, embeddingFor, startMockOpenAi, type MockOpenAi } from './support/mock-openai';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -13,7 +14,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   mock = await startMockOpenAi();
-  server = await startTestServer();
+  server = await startTestServer(localModelsConfig(buildTestModels()));
 });
 
 afterAll(async () => {
@@ -21,7 +22,11 @@ afterAll(async () => {
   await mock?.close();
 });
 
-type TaskType = 'text_embedding' | 'completion' | 'chat_completion';
+const DEFAULT_ENDPOINT_IDS = ['.elser-2-elasticsearch', '.multilingual-e5-small-elasticsearch', '.rerank-v1-elasticsearch'];
+/** The ELSER v2 variant Elasticsearch picks for this platform (reference §9.2, §9.3). */
+const ELSER_MODEL = process.platform === 'linux' && process.arch === 'x64' ? '.elser_model_2_linux-x86_64' : '.elser_model_2';
+
+type TaskType = 'text_embedding' | 'sparse_embedding' | 'rerank' | 'completion' | 'chat_completion';
 
 interface EndpointConfig {
   service: string;
@@ -53,14 +58,14 @@ interface EsClientUnderTest {
   put(taskType: TaskType, inferenceId: string, config: EndpointConfig): Promise<EndpointInfo>;
   getAll(): Promise<{ endpoints: EndpointInfo[] }>;
   get(inferenceId: string, taskType?: TaskType): Promise<{ endpoints: EndpointInfo[] }>;
-  inference(taskType: TaskType, inferenceId: string, input: string | string[]): Promise<unknown>;
+  inference(taskType: TaskType, inferenceId: string, input: string | string[], query?: string): Promise<unknown>;
   textEmbedding(inferenceId: string, input: string[]): Promise<{ text_embedding: Array<{ embedding: number[] }> }>;
   completion(inferenceId: string, input: string): Promise<{ completion: Array<{ result: string }> }>;
   /** With `asStream: true`: the raw body, and the response headers. */
   streamCompletion(inferenceId: string, input: string): Promise<{ body: Readable; headers: Record<string, unknown> }>;
   chatCompletionUnified(inferenceId: string, messages: ChatMessage[]): Promise<{ body: Readable; headers: Record<string, unknown> }>;
   update(inferenceId: string, serviceSettings: Record<string, unknown>, taskType?: TaskType): Promise<EndpointInfo>;
-  delete(inferenceId: string): Promise<{ acknowledged: boolean; pipelines?: string[]; indexes?: string[] }>;
+  delete(inferenceId: string, force?: boolean): Promise<{ acknowledged: boolean; pipelines?: string[]; indexes?: string[] }>;
   isResponseError(error: unknown): error is ResponseErrorLike;
   close(): Promise<void>;
 }
@@ -75,7 +80,7 @@ function es8Client(node: string): EsClientUnderTest {
     put: (task_type, inference_id, inference_config) => inference.put({ task_type, inference_id, inference_config }),
     getAll: () => inference.get(),
     get: (inference_id, task_type) => inference.get({ inference_id, task_type }),
-    inference: (task_type, inference_id, input) => inference.inference({ task_type, inference_id, input }),
+    inference: (task_type, inference_id, input, query) => inference.inference({ task_type, inference_id, input, query }),
     textEmbedding: async (inference_id, input) => {
       const result = await inference.textEmbedding({ inference_id, input });
       return { text_embedding: result.text_embedding ?? [] };
@@ -96,7 +101,7 @@ function es8Client(node: string): EsClientUnderTest {
     // like Elasticsearch (reference §2.7, §14), refuses `service` in an _update body.
     update: (inference_id, service_settings, task_type) =>
       inference.update({ inference_id, task_type, inference_config: { service_settings } as es8.InferenceInferenceEndpoint }),
-    delete: (inference_id) => inference.delete({ inference_id }),
+    delete: (inference_id, force) => inference.delete({ inference_id, force }),
     isResponseError: (error): error is ResponseErrorLike => error instanceof errors8.ResponseError,
     close: () => client.close(),
   };
@@ -109,7 +114,7 @@ function es9Client(node: string): EsClientUnderTest {
     put: (task_type, inference_id, inference_config) => inference.put({ task_type, inference_id, inference_config }),
     getAll: () => inference.get(),
     get: (inference_id, task_type) => inference.get({ inference_id, task_type }),
-    inference: (task_type, inference_id, input) => inference.inference({ task_type, inference_id, input }),
+    inference: (task_type, inference_id, input, query) => inference.inference({ task_type, inference_id, input, query }),
     textEmbedding: async (inference_id, input) => {
       const result = await inference.textEmbedding({ inference_id, input });
       return { text_embedding: result?.text_embedding ?? [] };
@@ -128,7 +133,7 @@ function es9Client(node: string): EsClientUnderTest {
     },
     update: (inference_id, service_settings, task_type) =>
       inference.update({ inference_id, task_type, inference_config: { service_settings } as es9.InferenceInferenceEndpoint }),
-    delete: (inference_id) => inference.delete({ inference_id }),
+    delete: (inference_id, force) => inference.delete({ inference_id, force }),
     isResponseError: (error): error is ResponseErrorLike => error instanceof errors9.ResponseError,
     close: () => client.close(),
   };
@@ -322,6 +327,97 @@ describe.each([
     }
     const remaining = (await client.getAll()).endpoints.map((e) => e.inference_id);
     for (const id of Object.values(ids)) expect(remaining).not.toContain(id);
+  });
+
+  describe('the elasticsearch service (local models)', () => {
+    const local = { embedding: `${tag}-local-embeddings`, elser: `${tag}-local-elser` };
+    const passages = ['The stock market fell today.', 'Paris is the capital and largest city of France.', 'Bananas are yellow.'];
+
+    test('inference.put creates an elasticsearch text_embedding endpoint and an elser sparse_embedding endpoint', async () => {
+      const embedding = await client.put('text_embedding', local.embedding, {
+        service: 'elasticsearch',
+        service_settings: { model_id: '.multilingual-e5-small', num_allocations: 1, num_threads: 1 },
+      });
+      expect(embedding).toEqual({
+        inference_id: local.embedding,
+        task_type: 'text_embedding',
+        service: 'elasticsearch',
+        service_settings: { num_allocations: 1, num_threads: 1, model_id: '.multilingual-e5-small', dimensions: 25, similarity: 'cosine' },
+        chunking_settings: { strategy: 'sentence', max_chunk_size: 250, sentence_overlap: 1 },
+      });
+
+      // The deprecated alias is stored as the elasticsearch service, with an ELSER v2 model id filled in (Elasticsearch
+      // picks the platform's variant, reference §9.2; the spec's default is the platform-agnostic one).
+      const elser = await client.put('sparse_embedding', local.elser, { service: 'elser', service_settings: { num_allocations: 1, num_threads: 1 } });
+      expect(elser).toEqual({
+        inference_id: local.elser,
+        task_type: 'sparse_embedding',
+        service: 'elasticsearch',
+        service_settings: { num_allocations: 1, num_threads: 1, model_id: expect.stringMatching(/^\.elser_model_2(_linux-x86_64)?$/) },
+        chunking_settings: { strategy: 'sentence', max_chunk_size: 250, sentence_overlap: 1 },
+      });
+    });
+
+    test('inference.inference runs them and the default rerank endpoint (with query)', async () => {
+      const embeddings = (await client.inference('text_embedding', local.embedding, ['A man is eating food.', 'The stock market fell today.'])) as {
+        text_embedding: Array<{ embedding: number[] }>;
+      };
+      expect(embeddings.text_embedding).toHaveLength(2);
+      for (const { embedding } of embeddings.text_embedding) {
+        expect(embedding).toHaveLength(25);
+        expect(Math.hypot(...embedding)).toBeCloseTo(1, 5);
+      }
+
+      const sparse = (await client.inference('sparse_embedding', local.elser, 'What is the capital of France?')) as {
+        sparse_embedding: Array<{ is_truncated: boolean; embedding: Record<string, number> }>;
+      };
+      expect(sparse.sparse_embedding).toHaveLength(1);
+      expect(Object.keys(sparse.sparse_embedding[0].embedding).slice(0, 2)).toEqual(['france', 'capital']);
+
+      const reranked = (await client.inference('rerank', '.rerank-v1-elasticsearch', passages, 'What is the capital of France?')) as {
+        rerank: Array<{ index: number; relevance_score: number; text?: string }>;
+      };
+      expect(reranked.rerank.map((entry) => entry.index)[0]).toBe(1);
+      expect(reranked.rerank[0]).toEqual({ index: 1, relevance_score: expect.any(Number), text: passages[1] });
+      expect(reranked.rerank).toHaveLength(3);
+
+      // Without a query the rerank call is refused, as a client ResponseError.
+      const refused = await expectResponseError(client, client.inference('rerank', '.rerank-v1-elasticsearch', passages), 400, 'action_request_validation_exception');
+      expect(refused.body).toMatchObject({ error: { reason: 'Validation Failed: 1: Field [query] cannot be null for task type [rerank];' } });
+    });
+
+    test('inference.get lists the default endpoints first, then the new ones', async () => {
+      const all = await client.getAll();
+      const listed = all.endpoints.map((e) => e.inference_id);
+      expect(listed.slice(0, 3)).toEqual(DEFAULT_ENDPOINT_IDS);
+      expect(listed).toEqual(expect.arrayContaining([local.embedding, local.elser]));
+      expect(all.endpoints[2]).toMatchObject({
+        task_type: 'rerank',
+        service: 'elasticsearch',
+        service_settings: { num_threads: 1, model_id: '.rerank-v1', adaptive_allocations: { enabled: true, min_number_of_allocations: 0, max_number_of_allocations: 32 } },
+        task_settings: { return_documents: true },
+      });
+
+      const elserDefault = await client.get('.elser-2-elasticsearch', 'sparse_embedding');
+      expect(elserDefault.endpoints).toHaveLength(1);
+      expect(elserDefault.endpoints[0]).toMatchObject({ inference_id: '.elser-2-elasticsearch', service: 'elasticsearch', service_settings: { model_id: ELSER_MODEL } });
+      const sparseOnly = await client.get('_all', 'sparse_embedding');
+      expect(sparseOnly.endpoints.map((e) => e.inference_id)).toEqual(['.elser-2-elasticsearch', local.elser]);
+    });
+
+    test('inference.delete removes the local endpoints; a default one needs force', async () => {
+      for (const id of Object.values(local)) {
+        expect(await client.delete(id)).toEqual({ acknowledged: true, pipelines: [], indexes: [] });
+        await expectResponseError(client, client.get(id), 404, 'resource_not_found_exception');
+      }
+      const reserved = await expectResponseError(client, client.delete('.rerank-v1-elasticsearch'), 400, 'status_exception');
+      expect(reserved.body).toMatchObject({
+        error: { reason: '[.rerank-v1-elasticsearch] is a reserved inference endpoint. Use the force=true query parameter to delete the inference endpoint.' },
+      });
+      expect(await client.delete('.rerank-v1-elasticsearch', true)).toEqual({ acknowledged: true, pipelines: [], indexes: [] });
+      // A deleted default comes back on the next read.
+      expect((await client.get('.rerank-v1-elasticsearch')).endpoints.map((e) => e.inference_id)).toEqual(['.rerank-v1-elasticsearch']);
+    });
   });
 
   test('no secret ever left the server', () => {

@@ -28,16 +28,17 @@ function resolveTaskType(fromUrl: string, fromBody: unknown): TaskType {
   return resolved as TaskType;
 }
 
-/** Reference §1.4: default endpoint ids are reserved, model ids cannot be taken, and ids are unique. */
+/** Reference §1.4: default endpoint ids are reserved, ids are unique, and model or deployment ids cannot be taken
+ * (checked after uniqueness, so that re-creating an existing endpoint says it exists). */
 function checkIdIsFree(context: ApiContext, inferenceId: string): void {
   if (context.store.isDefault(inferenceId)) {
     throw badRequest(`[${inferenceId}] is a reserved inference ID. Cannot create a new inference endpoint with a reserved ID.`);
   }
-  if (context.providers.all().some((provider) => provider.trainedModels?.ids().includes(inferenceId))) {
-    throw badRequest(`Inference endpoint IDs must be unique. Requested inference endpoint ID [${inferenceId}] matches existing trained model ID(s) but must not.`);
-  }
   if (context.store.get(inferenceId)) {
     throw new EsError(400, 'resource_already_exists_exception', `Inference endpoint [${inferenceId}] already exists`);
+  }
+  if (context.providers.all().some((provider) => provider.trainedModels?.ids().includes(inferenceId))) {
+    throw badRequest(`Inference endpoint IDs must be unique. Requested inference endpoint ID [${inferenceId}] matches existing trained model ID(s) but must not.`);
   }
 }
 

@@ -1,7 +1,7 @@
 /** GET /_ml/trained_models/_stats and /_ml/trained_models/{model_id}/_stats (reference §9.4). */
 import { resourceNotFound } from '../http/errors';
 import type { TrainedModelStats } from '../providers/types';
-import { type Handler, pathParam, queryString } from './context';
+import { type Handler, pathParam } from './context';
 
 const wildcardPattern = (expression: string) =>
   new RegExp(`^${expression.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
@@ -14,7 +14,8 @@ function matches(entry: TrainedModelStats, expression: string): boolean {
 export const getTrainedModelStats: Handler = (request, response, context) => {
   const all = context.providers.all().flatMap((provider) => provider.trainedModels?.stats() ?? []);
   const expressions = (pathParam(request, 'model_id') ?? '_all').split(',').map((part) => part.trim()).filter(Boolean);
-  const allowNoMatch = queryString(request, 'allow_no_match') !== 'false';
+  // The request validator has already coerced the parameter to a boolean (coerceTypes).
+  const allowNoMatch = String(request.query.allow_no_match ?? true) !== 'false';
   let selected = all;
   if (!expressions.some((expression) => expression === '_all' || expression === '*')) {
     for (const expression of expressions) {

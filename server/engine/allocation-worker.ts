@@ -8,9 +8,16 @@ const port = parentPort!;
 const send = (message: FromWorker) => port.postMessage(message);
 const { dir, threads } = workerData as AllocationWorkerData;
 
+// A stop request is read only between two steps, never while onnxruntime's native code runs in this thread:
+// stopping the thread in the middle of one (Worker#terminate while the model loads) aborts the whole process.
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'stop') process.exit(0);
+});
+
 ModelRunner.load(dir, threads).then(
   (runner) => {
     port.on('message', (message: ToWorker) => {
+      if (message.type !== 'run') return;
       const started = performance.now();
       runner.run(message.items).then(
         (outcome) => send({ type: 'done', id: message.id, outcome, ms: performance.now() - started }),

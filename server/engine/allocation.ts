@@ -62,10 +62,14 @@ export class Allocation {
     return done;
   }
 
+  /** Asks the thread to exit after its current step; not Worker#terminate, which aborts the whole process when
+   * it lands while onnxruntime loads the model. */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.exited) return;
-    await this.worker.terminate();
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.postMessage({ type: 'stop' } satisfies ToWorker);
+    await exited;
   }
 
   private settle(message: Extract<FromWorker, { type: 'done' | 'error' }>): void {

@@ -8,7 +8,8 @@ export interface AllocationWorkerData {
   threads: number;
 }
 
-export type ToWorker = { type: 'run'; id: number; items: TextItem[] };
+/** `stop`: exit once the current step (loading the model, running a batch) is over. */
+export type ToWorker = { type: 'run'; id: number; items: TextItem[] } | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'ready'; plan: ModelPlan }

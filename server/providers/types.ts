@@ -81,7 +81,7 @@ export interface DefaultEndpoint {
 }
 
 export interface TrainedModels {
-  /** Model ids an inference endpoint may not take as its id (reference §1.4). */
+  /** Model and deployment ids an inference endpoint may not take as its id (reference §1.4). */
   ids(): string[];
   /** Every deployment, then every installed model without one. */
   stats(): TrainedModelStats[];

@@ -170,7 +170,9 @@ export function createProvider({ config, logger }: ProviderDependencies): Infere
     },
 
     trainedModels: {
-      ids: () => [...engine.library.list().map((model) => model.name), ...resolver.builtinIds()],
+      // Model ids and running deployment ids: Elasticsearch refuses an inference id that names a deployment, such
+      // as one a deleted endpoint left running for the endpoints that reuse it through `deployment_id`.
+      ids: () => [...engine.library.list().map((model) => model.name), ...resolver.builtinIds(), ...engine.list().map((deployment) => deployment.id)],
       stats(): TrainedModelStats[] {
         const running = engine.list().map(deploymentStats);
         const deployed = new Set(running.map((entry) => entry.model_id));
