@@ -59,9 +59,6 @@ export class Deployment {
   settings: AllocationSettings;
   private allocations: Allocation[] = [];
   private readonly queue: BatchQueue<PendingRequest>;
-  get queueCapacity(): number {
-    return this.queue.capacity;
-  }
   /** Adaptive allocations: how many allocations the backlog currently calls for. */
   private adaptiveTarget: number;
   private lastActivity = Date.now();
@@ -135,6 +132,10 @@ export class Deployment {
 
   get targetAllocationCount(): number {
     return this.settings.adaptive?.enabled ? this.adaptiveTarget : (this.settings.allocations ?? 1);
+  }
+
+  get queueCapacity(): number {
+    return this.queue.capacity;
   }
 
   get pendingInputs(): number {
