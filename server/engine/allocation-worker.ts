@@ -26,5 +26,8 @@ ModelRunner.load(dir, threads).then(
     });
     send({ type: 'ready', plan: runner.plan });
   },
-  (error: Error) => send({ type: 'failed', message: error.message }),
+  (error: Error) => {
+    send({ type: 'failed', message: error.message });
+    process.exit(0);
+  },
 );
