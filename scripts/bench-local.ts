@@ -2,7 +2,8 @@
  * npm run bench:local [model-directory] — throughput and latency of the local engine through HTTP, against the
  * ceiling of the same model driven in-process.
  *
- * 1. ceiling: tokenise + run + pool in a tight loop in this process (no HTTP, no queue), batches of BENCH_BATCH_SIZE;
+ * 1. ceiling: tokenise + run + pool in a tight loop in this process (no HTTP, no queue), batches of BENCH_BATCH_SIZE,
+ *    one session with as many threads as the deployment has in all (allocations x threads);
  * 2. HTTP, BENCH_CLIENTS concurrent clients each sending one sentence per request (the server batches them);
  * 3. HTTP, 2 clients each sending BENCH_LARGE_BATCH sentences per request.
  * Prints tokens/s and latency percentiles of each and the ratio of each HTTP figure to the ceiling. The server
@@ -142,7 +143,9 @@ async function main(): Promise<void> {
     `sentences of ${meanTokens.toFixed(1)} tokens on average; ${SECONDS}s per scenario; server: ${ALLOCATIONS} allocation(s) x ${THREADS} thread(s), batches of up to ${BATCH_SIZE}`,
   );
 
-  const runner = await ModelRunner.load(model.dir, THREADS);
+  // The ceiling gets every core the deployment gets (allocations x threads), in one session.
+  const ceilingThreads = ALLOCATIONS * THREADS;
+  const runner = await ModelRunner.load(model.dir, ceilingThreads);
   if (runner.plan.taskType === 'rerank') throw new Error('pick an embedding model: this benchmark sends single texts');
   await runner.run(pick(0, BATCH_SIZE).map((text) => ({ text })));
   const ceiling = await drive(1, async (_, round) => {
@@ -151,7 +154,7 @@ async function main(): Promise<void> {
     return { tokens: tokensOf(texts), inputs: texts.length };
   });
   await runner.release();
-  report(`in-process ceiling (batch ${BATCH_SIZE})`, ceiling);
+  report(`in-process ceiling (${ceilingThreads} thr, batch ${BATCH_SIZE})`, ceiling);
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'infergate-bench-local-'));
   const port = await freePort();
