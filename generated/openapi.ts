@@ -1418,27 +1418,27 @@ export interface components {
             /** @description Inputs run through the model. */
             inference_count: number;
             /** @description Model time per input (a batch's time shared among its inputs). */
-            average_inference_time_ms?: number;
+            average_inference_time_ms: number;
             /** @description Inputs waiting in the queue. */
             number_of_pending_requests: number;
             /** @description Requests refused because the queue was full. */
             rejected_execution_count: number;
             /** @description Requests whose timeout expired while they waited. */
             timeout_count: number;
-            error_count?: number;
+            error_count: number;
             peak_throughput_per_minute?: number;
             throughput_last_minute?: number;
             number_of_allocations: number;
             threads_per_allocation: number;
             start_time?: number;
             /** @description infergate: batches run. */
-            batch_count?: number;
+            batch_count: number;
             /** @description infergate: inputs per batch. */
-            average_batch_size?: number;
+            average_batch_size: number;
             /** @description infergate: the largest batch so far. */
-            max_batch_size?: number;
+            max_batch_size: number;
             /** @description infergate: padded tokens per real token (1 = no padding). */
-            padding_ratio?: number;
+            padding_ratio: number;
         };
         DeploymentStats: {
             /** @description The inference id of the endpoint that owns the deployment. */

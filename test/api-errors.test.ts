@@ -6,6 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_API_KEY, startMockOpenAi, type MockOpenAi } from './support/mock-openai';
+import { expectEsError } from './support/es-error';
 import { startTestServer, type TestResponse, type TestServer } from './support/server';
 
 let mock: MockOpenAi;
@@ -34,13 +35,6 @@ async function callAfterRestart(method: string, pathAndQuery: string, body?: unk
 }
 
 /** The Elasticsearch envelope of a simple (cause-less) error, compared as a whole. */
-function expectEsError(response: TestResponse, status: number, type: string, reason: string): void {
-  expect({ status: response.status, body: response.json }).toEqual({
-    status,
-    body: { error: { root_cause: [{ type, reason }], type, reason }, status },
-  });
-}
-
 const FAKE_URL = 'http://127.0.0.1:9/v1/embeddings';
 const settings = (extra: Record<string, unknown> = {}) => ({
   api_key: DEFAULT_API_KEY,

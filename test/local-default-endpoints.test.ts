@@ -7,6 +7,8 @@
 import { DEFAULT_BUILTIN_MODELS } from '../server/config';
 import { buildTestModels, localModelsConfig } from './support/local-models';
 import { SHARED_MODELS_DIR } from './support/shared-models';
+import { expectEsError } from './support/es-error';
+import { deploymentsById } from './support/trained-models';
 import { startTestServer, type TestResponse, type TestServer } from './support/server';
 
 const ELSER = '.elser-2-elasticsearch';
@@ -65,32 +67,6 @@ interface EndpointInfo {
 
 const idsOf = (response: TestResponse): string[] => response.json.endpoints.map((endpoint: EndpointInfo) => endpoint.inference_id);
 
-function expectEsError(response: TestResponse, status: number, type: string, reason: string): void {
-  expect({ status: response.status, body: response.json }).toEqual({
-    status,
-    body: { error: { root_cause: [{ type, reason }], type, reason }, status },
-  });
-}
-
-interface DeploymentStats {
-  deployment_id: string;
-  model_id: string;
-  state: string;
-  threads_per_allocation: number;
-  number_of_allocations: number;
-  allocation_status: { allocation_count: number; target_allocation_count: number; state: string };
-  adaptive_allocations?: object;
-  inference_count: number;
-}
-
-/** The deployments `GET /_ml/trained_models/_stats` reports, by deployment id. */
-async function deployments(target: TestServer): Promise<Map<string, DeploymentStats>> {
-  const response = await target.call('GET', '/_ml/trained_models/_stats');
-  expect(response.status).toBe(200);
-  const entries = response.json.trained_model_stats as Array<{ model_id: string; deployment_stats?: DeploymentStats }>;
-  return new Map(entries.filter((entry) => entry.deployment_stats).map((entry) => [entry.deployment_stats!.deployment_id, entry.deployment_stats!]));
-}
-
 let modelsRoot: string;
 beforeAll(() => {
   modelsRoot = buildTestModels();
@@ -115,7 +91,7 @@ describe('with the built-in models installed', () => {
     });
 
     test('no deployment runs for them until they are used', async () => {
-      const running = await deployments(server);
+      const running = await deploymentsById(server);
       for (const id of DEFAULT_IDS) expect(running.has(id)).toBe(false);
       expect(running.size).toBe(0);
     });
@@ -204,7 +180,7 @@ describe('with the built-in models installed', () => {
     });
 
     test('after first use the stats API lists each default deployment, and GET shows a live num_allocations', async () => {
-      const running = await deployments(server);
+      const running = await deploymentsById(server);
       for (const id of DEFAULT_IDS) {
         expect(running.get(id)).toMatchObject({
           deployment_id: id,
@@ -232,10 +208,10 @@ describe('with the built-in models installed', () => {
     });
 
     test.each(DEFAULT_IDS)('DELETE %s?force=true deletes it and stops its deployment; it comes back on the next read and works', async (id) => {
-      expect((await deployments(server)).has(id)).toBe(true);
+      expect((await deploymentsById(server)).has(id)).toBe(true);
       const deleted = await server.call('DELETE', `/_inference/${id}?force=true`);
       expect({ status: deleted.status, body: deleted.json }).toEqual({ status: 200, body: { acknowledged: true, pipelines: [], indexes: [] } });
-      expect((await deployments(server)).has(id)).toBe(false);
+      expect((await deploymentsById(server)).has(id)).toBe(false);
 
       // Re-materialised as it was first handed out: no deployment, so no live num_allocations.
       const fetched = await server.call('GET', `/_inference/${id}`);
@@ -247,7 +223,7 @@ describe('with the built-in models installed', () => {
       expect((await server.call('DELETE', `/_inference/${id}`)).status).toBe(400);
       const used = await server.call('POST', `/_inference/${id}`, USE[id]);
       expect(used.status).toBe(200);
-      expect((await deployments(server)).get(id)).toMatchObject({ deployment_id: id, model_id: MODEL_OF[id], state: 'started' });
+      expect((await deploymentsById(server)).get(id)).toMatchObject({ deployment_id: id, model_id: MODEL_OF[id], state: 'started' });
     });
   });
 });
@@ -271,7 +247,7 @@ describe('when the model behind a default endpoint is not installed', () => {
     expect(refused.json.error.type).toBe('status_exception');
     expect(refused.json.error.reason).toContain('[.rerank-v1]');
     expect(refused.json.error.reason).toContain('no-such-reranker');
-    expect((await deployments(server)).has(RERANK)).toBe(false);
+    expect((await deploymentsById(server)).has(RERANK)).toBe(false);
     // The failed use did not break or remove the endpoint.
     expect((await server.call('GET', `/_inference/${RERANK}`)).json).toEqual({ endpoints: [EXPECTED[RERANK]] });
 
@@ -291,6 +267,6 @@ describe('when the model behind a default endpoint is not installed', () => {
       expect(refused.json.error.reason).toContain(`[${MODEL_OF[id]}]`);
       expect((await server.call('GET', `/_inference/${id}`)).json).toEqual({ endpoints: [EXPECTED[id as keyof typeof EXPECTED]] });
     }
-    expect((await deployments(server)).size).toBe(0);
+    expect((await deploymentsById(server)).size).toBe(0);
   });
 });

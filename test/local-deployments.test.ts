@@ -6,6 +6,7 @@
  */
 import type { Config } from '../server/config';
 import { buildTestModels, localModelsConfig } from './support/local-models';
+import { type DeploymentStats } from './support/trained-models';
 import { startTestServer, type TestResponse, type TestServer } from './support/server';
 
 const BERT = 'synthetic-bert-l4-h128';
@@ -59,27 +60,7 @@ async function putEndpoint(server: TestServer, id: string, serviceSettings: obje
   return response;
 }
 
-interface NodeStats {
-  inference_count: number;
-  number_of_pending_requests: number;
-  rejected_execution_count: number;
-  timeout_count: number;
-  number_of_allocations: number;
-  batch_count: number;
-  average_batch_size: number;
-  max_batch_size: number;
-  padding_ratio: number;
-}
-
-interface DeploymentStats {
-  deployment_id: string;
-  model_id: string;
-  state: string;
-  number_of_allocations: number;
-  allocation_status: { allocation_count: number; target_allocation_count: number; state: string };
-  adaptive_allocations?: object;
-  nodes: NodeStats[];
-}
+type NodeStats = DeploymentStats['nodes'][number];
 
 /** The deployment's stats entry (by deployment id), or undefined when no deployment has that id. */
 async function deploymentStats(server: TestServer, deploymentId: string): Promise<DeploymentStats | undefined> {

@@ -5,6 +5,8 @@
  * and a deployment that outlives the endpoint that started it while another endpoint uses it.
  */
 import { buildTestModels, localModelsConfig } from './support/local-models';
+import { expectEsError } from './support/es-error';
+import { deploymentsById } from './support/trained-models';
 import { startTestServer, type TestResponse, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -22,34 +24,10 @@ const NOT_FOUND = 'resource_not_found_exception';
 const GLOVE = 'glove-twitter-25d-sif';
 const IDF = 'opensearch-msmarco-idf-sparse';
 
-/** The Elasticsearch envelope of a simple (cause-less) error, compared as a whole. */
-function expectEsError(response: TestResponse, status: number, type: string, reason: string): void {
-  expect({ status: response.status, body: response.json }).toEqual({
-    status,
-    body: { error: { root_cause: [{ type, reason }], type, reason }, status },
-  });
-}
-
 const elasticsearch = (serviceSettings: Record<string, unknown>) => ({ service: 'elasticsearch', service_settings: serviceSettings });
 const deployment = (modelId: string, extra: Record<string, unknown> = {}) => elasticsearch({ model_id: modelId, num_threads: 1, num_allocations: 1, ...extra });
 const adaptive = (modelId: string, adaptiveAllocations: Record<string, unknown>) =>
   elasticsearch({ model_id: modelId, num_threads: 1, adaptive_allocations: adaptiveAllocations });
-
-interface DeploymentStats {
-  deployment_id: string;
-  model_id: string;
-  state: string;
-  threads_per_allocation: number;
-  number_of_allocations: number;
-}
-
-/** The deployments `GET /_ml/trained_models/_stats` reports, by deployment id. */
-async function deployments(): Promise<Map<string, DeploymentStats>> {
-  const response = await server.call('GET', '/_ml/trained_models/_stats');
-  expect(response.status).toBe(200);
-  const entries = response.json.trained_model_stats as Array<{ deployment_stats?: DeploymentStats }>;
-  return new Map(entries.filter((entry) => entry.deployment_stats).map((entry) => [entry.deployment_stats!.deployment_id, entry.deployment_stats!]));
-}
 
 const endpointIds = async (): Promise<string[]> =>
   (await server.call('GET', '/_inference')).json.endpoints.map((endpoint: { inference_id: string }) => endpoint.inference_id);
@@ -220,12 +198,12 @@ describe('PUT errors of the elasticsearch service', () => {
     // Nothing was left behind: no endpoint, no deployment under the endpoint's id.
     const id = idOf(path);
     expect((await server.call('GET', `/_inference/${id}`)).status).toBe(404);
-    expect((await deployments()).has(id)).toBe(false);
+    expect((await deploymentsById(server)).has(id)).toBe(false);
   });
 
   test('no refused PUT left an endpoint or a deployment behind', async () => {
     expect(await endpointIds()).toEqual(['.elser-2-elasticsearch', '.multilingual-e5-small-elasticsearch', '.rerank-v1-elasticsearch']);
-    expect([...(await deployments()).keys()]).toEqual([]);
+    expect([...(await deploymentsById(server)).keys()]).toEqual([]);
   });
 });
 
@@ -245,7 +223,7 @@ describe('deployment_id: reusing a deployment', () => {
       chunking_settings: { strategy: 'sentence', max_chunk_size: 250, sentence_overlap: 1 },
     });
     // The same deployment served both: no deployment of its own for the second endpoint.
-    const running = await deployments();
+    const running = await deploymentsById(server);
     expect([...running.keys()]).toEqual(['first-glove']);
     expect(running.get('first-glove')).toMatchObject({ model_id: GLOVE, threads_per_allocation: 2, number_of_allocations: 2 });
 
@@ -261,7 +239,7 @@ describe('deployment_id: reusing a deployment', () => {
     expectEsError(response, 400, STATUS, 'Deployment [first-glove] uses model [glove-twitter-25d-sif] which does not match the model [.multilingual-e5-small] in the request.');
     expect((await server.call('GET', '/_inference/third-glove')).status).toBe(404);
     // The refused PUT did not stop the deployment it named.
-    expect([...(await deployments()).keys()]).toEqual(['first-glove']);
+    expect([...(await deploymentsById(server)).keys()]).toEqual(['first-glove']);
   });
 
   test('the matching model_id is accepted with the deployment', async () => {
@@ -269,13 +247,13 @@ describe('deployment_id: reusing a deployment', () => {
     expect(response.status).toBe(200);
     expect(response.json.service_settings).toMatchObject({ model_id: GLOVE, deployment_id: 'first-glove', num_threads: 2 });
     expect((await server.call('DELETE', '/_inference/third-glove')).status).toBe(200);
-    expect([...(await deployments()).keys()]).toEqual(['first-glove']);
+    expect([...(await deploymentsById(server)).keys()]).toEqual(['first-glove']);
   });
 
   test('deleting the first endpoint keeps the deployment alive while the second uses it', async () => {
     expect((await server.call('DELETE', '/_inference/first-glove')).status).toBe(200);
     expect((await server.call('GET', '/_inference/first-glove')).status).toBe(404);
-    const running = await deployments();
+    const running = await deploymentsById(server);
     expect(running.get('first-glove')).toMatchObject({ deployment_id: 'first-glove', model_id: GLOVE, state: 'started' });
     const stats = await server.call('GET', '/_ml/trained_models/first-glove/_stats');
     expect(stats.status).toBe(200);
@@ -297,20 +275,20 @@ describe('deployment_id: reusing a deployment', () => {
       'Inference endpoint IDs must be unique. Requested inference endpoint ID [first-glove] matches existing trained model ID(s) but must not.',
     );
     expect((await server.call('GET', '/_inference/first-glove')).status).toBe(404);
-    expect((await deployments()).get('first-glove')).toMatchObject({ model_id: GLOVE });
+    expect((await deploymentsById(server)).get('first-glove')).toMatchObject({ model_id: GLOVE });
     expect((await server.call('POST', '/_inference/second-glove', { input: 'x' })).status).toBe(200);
   });
 
   test('deleting the last endpoint that uses it stops the deployment', async () => {
     expect((await server.call('DELETE', '/_inference/second-glove')).status).toBe(200);
-    expect((await deployments()).has('first-glove')).toBe(false);
+    expect((await deploymentsById(server)).has('first-glove')).toBe(false);
     const stats = await server.call('GET', '/_ml/trained_models/first-glove/_stats');
     expectEsError(stats, 404, NOT_FOUND, 'No known trained model with model_id [first-glove]');
     // With the deployment gone the id is free again.
     const again = await server.call('PUT', '/_inference/text_embedding/first-glove', deployment(GLOVE));
     expect(again.status).toBe(200);
     expect((await server.call('DELETE', '/_inference/first-glove')).status).toBe(200);
-    expect((await deployments()).size).toBe(0);
+    expect((await deploymentsById(server)).size).toBe(0);
   });
 });
 
@@ -340,6 +318,6 @@ describe('POST on a local endpoint with the wrong task type', () => {
   });
 
   test('the refused calls did not start the default rerank deployment', async () => {
-    expect((await deployments()).has('.rerank-v1-elasticsearch')).toBe(false);
+    expect((await deploymentsById(server)).has('.rerank-v1-elasticsearch')).toBe(false);
   });
 });
