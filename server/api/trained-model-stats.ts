@@ -6,8 +6,7 @@ import { type Handler, pathParam } from './context';
 const wildcardPattern = (expression: string) =>
   new RegExp(`^${expression.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 
-function matches(entry: TrainedModelStats, expression: string): boolean {
-  const pattern = wildcardPattern(expression);
+function matches(entry: TrainedModelStats, pattern: RegExp): boolean {
   return pattern.test(entry.model_id) || (entry.deployment_stats !== undefined && pattern.test(entry.deployment_stats.deployment_id));
 }
 
@@ -18,13 +17,14 @@ export const getTrainedModelStats: Handler = (request, response, context) => {
   const allowNoMatch = String(request.query.allow_no_match ?? true) !== 'false';
   let selected = all;
   if (!expressions.some((expression) => expression === '_all' || expression === '*')) {
-    for (const expression of expressions) {
+    const patterns = expressions.map(wildcardPattern);
+    expressions.forEach((expression, index) => {
       const wildcard = expression.includes('*');
-      if (!all.some((entry) => matches(entry, expression)) && (!wildcard || !allowNoMatch)) {
+      if (!all.some((entry) => matches(entry, patterns[index])) && (!wildcard || !allowNoMatch)) {
         throw resourceNotFound(`No known trained model with model_id [${expression}]`);
       }
-    }
-    selected = all.filter((entry) => expressions.some((expression) => matches(entry, expression)));
+    });
+    selected = all.filter((entry) => patterns.some((pattern) => matches(entry, pattern)));
   }
   const from = Number(request.query.from ?? 0);
   const size = Number(request.query.size ?? 100);

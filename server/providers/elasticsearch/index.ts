@@ -33,7 +33,6 @@ function inOutputOrder(settings: Settings): Settings {
 }
 
 const deploymentIdOf = (endpoint: StoredEndpoint): string => String(endpoint.serviceSettings.deployment_id ?? endpoint.inferenceId);
-const isAdaptive = (settings: Settings): boolean => (settings.adaptive_allocations as { enabled?: boolean } | undefined)?.enabled === true;
 
 function inputTypeOf(inputType: string | undefined): TextItem['inputType'] {
   const normalised = inputType?.toLowerCase();
@@ -160,9 +159,8 @@ export function createProvider({ config, logger }: ProviderDependencies): Infere
 
     resumeEndpoints(endpoints) {
       for (const endpoint of endpoints) {
-        const settings = endpoint.serviceSettings;
-        const minimum = (settings.adaptive_allocations as { min_number_of_allocations?: number } | undefined)?.min_number_of_allocations ?? 0;
-        if (isAdaptive(settings) && minimum === 0) continue;
+        const { adaptive } = allocationSettings(endpoint.serviceSettings, DEFAULT_MAX_ALLOCATIONS);
+        if (adaptive?.enabled && adaptive.min === 0) continue;
         deploymentFor(endpoint).catch((error: Error) =>
           logger.warn({ inferenceId: endpoint.inferenceId, err: error.message }, 'could not restart the deployment of a stored endpoint'),
         );
