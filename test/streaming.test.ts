@@ -404,7 +404,7 @@ describe('errors before the first event: the error status and one error frame', 
     expect(mock.requestsTo('embeddings')).toHaveLength(0);
   });
 
-  test('the chat route on a completion endpoint: 400 unified error', async () => {
+  test('the chat route on a completion endpoint: 400 unified error with the generic task-type message', async () => {
     const id = newId('cmp-on-chat-route');
     await createEndpoint('completion', id);
     const response = await post(`/_inference/chat_completion/${id}/_stream`, chatMessages('x'));
@@ -413,7 +413,7 @@ describe('errors before the first event: the error status and one error frame', 
     const expected = {
       error: {
         code: 'bad_request',
-        message: 'Incompatible task_type for unified API, the requested type [completion] must be one of [chat_completion]',
+        message: 'Incompatible task_type, the requested type [chat_completion] does not match the model type [completion]',
         type: 'status_exception',
       },
     };

@@ -279,7 +279,7 @@ describe('errors', () => {
     expect(wrongTask.body).toMatchObject({
       error: {
         code: 'bad_request',
-        message: 'Incompatible task_type for unified API, the requested type [completion] must be one of [chat_completion]',
+        message: 'Incompatible task_type, the requested type [chat_completion] does not match the model type [completion]',
         type: 'status_exception',
       },
     });

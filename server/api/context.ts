@@ -5,10 +5,10 @@ import { EsError } from '../http/errors';
 import { parseTimeValue, timeValueFromMs, type TimeValue } from '../http/time-value';
 import type { Logger } from '../logger';
 import type { ProviderRegistry } from '../providers/registry';
-import type { RateLimiters } from '../providers/shared/rate-limiter';
-import type { Operation } from '../spec/document';
-import type { SchemaValidator } from '../spec/schema-validator';
-import type { ServiceCatalog } from '../spec/service-catalog';
+import type { RateLimiters } from '../providers/kit/rate-limiter';
+import type { Operation } from '../openapi/document';
+import type { SchemaValidator } from '../openapi/schema-validator';
+import type { ServiceCatalog } from '../openapi/service-catalog';
 import type { StoreWithDefaultEndpoints } from '../store/with-default-endpoints';
 import { parseTaskType, type RequestedTaskType, type TaskType } from '../task-type';
 

@@ -3,10 +3,10 @@
  * allowed and fills defaults; secrets are split off; chunking defaults apply to embedding task types.
  */
 import { validationException } from '../http/errors';
-import type { JsonSchema } from '../spec/document';
-import type { SchemaValidator } from '../spec/schema-validator';
-import type { ServiceSpec, TaskVariant } from '../spec/service-catalog';
-import { schemaAt, settingsError } from '../spec/settings-errors';
+import type { JsonSchema } from '../openapi/document';
+import type { SchemaValidator } from '../openapi/schema-validator';
+import type { ServiceSpec, TaskVariant } from '../openapi/service-catalog';
+import { schemaAt, settingsError } from '../es-messages/settings-errors';
 import type { Settings, StoredEndpoint } from '../store/endpoint-store';
 
 interface CreateBody {

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { actionRequestValidationException, badRequest } from '../http/errors';
 import { callContext, runCall } from '../inference/call';
 import type { CallContext, InferenceProvider } from '../providers/types';
-import { requestBodySchema } from '../spec/document';
+import { requestBodySchema } from '../openapi/document';
 import type { StoredEndpoint } from '../store/endpoint-store';
 import type { RequestedTaskType, TaskType } from '../task-type';
 import { type ApiContext, type Handler, callTimeout, clientGoneSignal, pathParam, urlTaskType } from './context';

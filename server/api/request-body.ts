@@ -1,7 +1,7 @@
 /** Validates a request body against its schema in the spec and reports problems as Elasticsearch does. */
 import type { Request } from 'express';
-import type { JsonSchema } from '../spec/document';
-import { requestBodyError, type RequestBodyContext } from '../spec/request-errors';
+import type { JsonSchema } from '../openapi/document';
+import { requestBodyError, type RequestBodyContext } from '../es-messages/request-errors';
 import type { ApiContext } from './context';
 import { rawBody, requireBody } from './context';
 

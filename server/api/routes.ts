@@ -7,7 +7,8 @@ import { putEndpoint } from './put-endpoint';
 import { getInfo, ping } from './root';
 import { getServices } from './services';
 import { getTrainedModelStats } from './trained-model-stats';
-import { chatCompletion, chatCompletionStream, streamHandler } from './stream-inference';
+import { chatCompletion, chatCompletionStream } from './chat-completion';
+import { streamHandler } from './stream-inference';
 import { updateEndpoint } from './update-endpoint';
 
 export const HANDLERS: Record<string, Handler> = {

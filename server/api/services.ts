@@ -1,7 +1,7 @@
 /** GET /_inference/_services[/{task_type}] (reference §2.8), built from the service schemas in the spec. */
 import type { components } from '../../generated/openapi';
-import { flattenSchema, type JsonSchema } from '../spec/document';
-import type { ServiceSpec } from '../spec/service-catalog';
+import { flattenSchema, type JsonSchema } from '../openapi/document';
+import type { ServiceSpec } from '../openapi/service-catalog';
 import { type TaskType, urlTaskTypeOrUnknown } from './services-task-type';
 import { type Handler } from './context';
 

@@ -1,15 +1,15 @@
 /**
  * The streaming routes (reference §2.5, §2.6, §4): POST /_inference[/{task_type}]/{id}/_stream,
- * /_inference/completion/{id}/_stream and /_inference/chat_completion/{id}/_stream. Body errors are ordinary JSON
- * errors; everything after that is written as server-sent events.
+ * /_inference/completion/{id}/_stream. Body errors are ordinary JSON errors; everything after that is written as
+ * server-sent events. The chat routes are in chat-completion.ts.
  */
 import type { Request, Response } from 'express';
-import { badRequest, statusException, elasticsearchEnvelope, unifiedEnvelope } from '../http/errors';
+import { statusException, elasticsearchEnvelope, unifiedEnvelope } from '../http/errors';
 import { callContext, runCall } from '../inference/call';
 import { relayStream } from '../inference/stream';
 import type { ChatCompletionRequest } from '../providers/types';
-import type { JsonSchema } from '../spec/document';
-import { requestBodySchema } from '../spec/document';
+import type { JsonSchema } from '../openapi/document';
+import { requestBodySchema } from '../openapi/document';
 import type { StoredEndpoint } from '../store/endpoint-store';
 import type { TaskType } from '../task-type';
 import { type ApiContext, type Handler, callTimeout, clientGoneSignal, pathParam, requireBody, urlTaskType } from './context';
@@ -17,12 +17,8 @@ import { validateTaskSettings } from './endpoint-settings';
 import { findEndpoint } from './endpoint-lookup';
 import { checkTaskTypeForInference } from './perform-inference';
 import { CHAT_PARSER, INFERENCE_PARSER, validatedBody } from './request-body';
+import { setErrorStyle } from './error-style';
 
-/** How errors are rendered from here on; read by the error middleware. */
-export type ErrorStyle = 'elasticsearch' | 'unified' | 'sse-elasticsearch' | 'sse-unified';
-const setErrorStyle = (response: Response, style: ErrorStyle) => {
-  response.locals.errorStyle = style;
-};
 
 function streamableTasks(context: ApiContext, endpoint: StoredEndpoint): TaskType[] {
   const provider = context.providers.get(endpoint.service);
@@ -52,7 +48,7 @@ function schemaFromOperation(context: ApiContext, operationId: string, title: 'C
   );
 }
 
-async function streamChat(request: Request, response: Response, context: ApiContext, endpoint: StoredEndpoint, body: ChatCompletionRequest) {
+export async function streamChat(request: Request, response: Response, context: ApiContext, endpoint: StoredEndpoint, body: ChatCompletionRequest) {
   const call = callContext(endpoint, endpoint.taskSettings, callTimeout(request, context, 'chat_completion'), clientGoneSignal(response));
   const provider = context.providers.get(endpoint.service);
   await relayStream(response, call, provider.streamChatCompletion!(call, body), unifiedEnvelope);
@@ -94,32 +90,3 @@ export function streamHandler(operationId: string): Handler {
     await streamCompletion(request, response, context, endpoint, body);
   };
 }
-
-function checkChatEndpoint(endpoint: StoredEndpoint): void {
-  if (endpoint.taskType !== 'chat_completion') {
-    throw badRequest(`Incompatible task_type for unified API, the requested type [${endpoint.taskType}] must be one of [chat_completion]`);
-  }
-}
-
-/** POST /_inference/chat_completion/{id}/_stream: OpenAI chunks as events; errors in the unified envelope. */
-export const chatCompletionStream: Handler = async (request, response, context) => {
-  setErrorStyle(response, 'unified');
-  const schema = requestBodySchema(context.operations.get('chatCompletionUnified')!)!;
-  const body = validatedBody<ChatCompletionRequest>(request, context, schema, { parser: CHAT_PARSER });
-  setErrorStyle(response, 'sse-unified');
-  const endpoint = findEndpoint(context.store, pathParam(request, 'inference_id') ?? '');
-  checkChatEndpoint(endpoint);
-  await streamChat(request, response, context, endpoint, body);
-};
-
-/** POST /_inference/chat_completion/{id}: the same body, one `chat.completion` object back. */
-export const chatCompletion: Handler = async (request, response, context) => {
-  setErrorStyle(response, 'unified');
-  const schema = requestBodySchema(context.operations.get('chatCompletion')!)!;
-  const body = validatedBody<ChatCompletionRequest>(request, context, schema, { parser: CHAT_PARSER });
-  const endpoint = findEndpoint(context.store, pathParam(request, 'inference_id') ?? '');
-  checkChatEndpoint(endpoint);
-  const provider = context.providers.get(endpoint.service);
-  const call = callContext(endpoint, endpoint.taskSettings, callTimeout(request, context, 'chat_completion'), clientGoneSignal(response));
-  response.json(await runCall(call, () => provider.chatCompletion!(call, body)));
-};

@@ -1,9 +1,9 @@
 /** PUT /_inference[/{task_type}]/{inference_id}/_update (reference §2.7): new secrets (and updatable settings such
  * as allocations) replace the stored ones; task settings merge key by key. Both path forms work. */
 import { EsError, badRequest } from '../http/errors';
-import { javaString } from '../spec/java-format';
-import { schemaAt, settingsError } from '../spec/settings-errors';
-import type { JsonSchema } from '../spec/document';
+import { javaString } from '../es-messages/java-format';
+import { schemaAt, settingsError } from '../es-messages/settings-errors';
+import type { JsonSchema } from '../openapi/document';
 import { parseTaskType } from '../task-type';
 import { type Handler, pathParam, requireBody, urlTaskType } from './context';
 import { splitSecrets, validateTaskSettings } from './endpoint-settings';

@@ -4,9 +4,9 @@
  * JSON types, `action_request_validation_exception` for missing or empty values (reference §2.4, §2.6).
  */
 import { EsError, actionRequestValidationException } from '../http/errors';
-import type { JsonSchema } from './document';
+import type { JsonSchema } from '../openapi/document';
 import { javaString } from './java-format';
-import type { SchemaError } from './schema-validator';
+import type { SchemaError } from '../openapi/schema-validator';
 
 export interface RequestBodyContext {
   /** The parser name Elasticsearch puts in parse errors, e.g. `cluster:internal/xpack/inference`. */

@@ -4,9 +4,9 @@
  * `x-infergate-messages: {<keyword>: template}` (placeholders `{key}`, `{keys}`, `{value}`).
  */
 import { EsError, badRequest, validationException } from '../http/errors';
-import { flattenSchema, type JsonSchema } from './document';
+import { flattenSchema, type JsonSchema } from '../openapi/document';
 import { javaString, javaTypeName } from './java-format';
-import type { SchemaError } from './schema-validator';
+import type { SchemaError } from '../openapi/schema-validator';
 
 const segments = (pointer: string): string[] =>
   pointer === '' ? [] : pointer.slice(1).split('/').map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));

@@ -1,8 +1,7 @@
 /** Runs one provider call within its deadline and turns whatever it throws into an EsError. */
 import { EsError, toEsError } from '../http/errors';
 import type { TimeValue } from '../http/time-value';
-import { ClientGoneError } from '../providers/shared/provider-http';
-import type { CallContext } from '../providers/types';
+import { ClientGoneError, type CallContext } from './call-context';
 import type { Settings, StoredEndpoint } from '../store/endpoint-store';
 import { Deadline } from './deadline';
 

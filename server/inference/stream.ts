@@ -6,7 +6,7 @@
 import type { Response } from 'express';
 import type { EsError } from '../http/errors';
 import { DONE, startEventStream, writeEvent, writeEventStreamError } from '../http/sse';
-import type { CallContext } from '../providers/types';
+import type { CallContext } from './call-context';
 import { callError } from './call';
 
 function nextBefore<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {

@@ -1,26 +1,17 @@
-/** Finds the provider adapters: every folder under providers/ (but shared/) whose index exports `createProvider`.
- * Adding a service adds a folder here and a spec file; no list of services is kept in code. */
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import type { ServiceCatalog } from '../spec/service-catalog';
+/** The running provider of each service listed in providers/index.ts; checks that every service the spec
+ * defines has one. */
+import type { ServiceCatalog } from '../openapi/service-catalog';
+import { PROVIDERS } from './index';
 import type { InferenceProvider, ProviderDependencies, ProviderFactory } from './types';
 
 export class ProviderRegistry {
   private readonly providers = new Map<string, InferenceProvider>();
 
-  constructor(catalog: ServiceCatalog, dependencies: ProviderDependencies) {
-    for (const folder of readdirSync(__dirname, { withFileTypes: true })) {
-      if (!folder.isDirectory() || folder.name === 'shared') continue;
-      const entry = ['index.ts', 'index.js'].map((file) => path.join(__dirname, folder.name, file)).find(existsSync);
-      if (!entry) continue;
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const module = require(entry) as { createProvider?: ProviderFactory };
-      if (typeof module.createProvider !== 'function') throw new Error(`${entry} does not export createProvider`);
-      this.providers.set(folder.name, module.createProvider(dependencies));
-    }
+  constructor(catalog: ServiceCatalog, dependencies: ProviderDependencies, factories: Readonly<Record<string, ProviderFactory>> = PROVIDERS) {
+    for (const [name, create] of Object.entries(factories)) this.providers.set(name, create(dependencies));
     for (const service of catalog.all()) {
       const name = service.aliasOf ?? service.name;
-      if (!this.providers.has(name)) throw new Error(`the spec defines service [${name}] but providers/${name}/ is missing`);
+      if (!this.providers.has(name)) throw new Error(`the spec defines service [${name}] but server/providers/index.ts lists no provider for it`);
     }
   }
 

@@ -4,8 +4,8 @@ import type { components } from '../../generated/openapi';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Settings, StoredEndpoint } from '../store/endpoint-store';
-import type { Deadline } from '../inference/deadline';
-import type { ProviderHttp } from './shared/provider-http';
+import type { CallContext } from '../inference/call-context';
+import type { ProviderHttp } from './kit/provider-http';
 
 type Schemas = components['schemas'];
 export type TextEmbeddingResult = Schemas['TextEmbeddingResult'];
@@ -18,12 +18,7 @@ export type ChatCompletion = Schemas['ChatCompletion'];
 export type ChatCompletionChunk = Schemas['ChatCompletionChunk'];
 export type TrainedModelStats = Schemas['TrainedModelStats'];
 
-export interface CallContext {
-  endpoint: StoredEndpoint;
-  /** Stored task settings with the request's merged over them. */
-  taskSettings: Settings;
-  deadline: Deadline;
-}
+export type { CallContext } from '../inference/call-context';
 
 export interface EmbeddingInput {
   input: string[];

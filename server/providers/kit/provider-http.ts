@@ -6,6 +6,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { abortableSleep } from './abortable-sleep';
 import type { Config } from '../../config';
 import { EsError } from '../../http/errors';
+import { ClientGoneError } from '../../inference/call-context';
 import type { Deadline } from '../../inference/deadline';
 import { connectionError, emptyResponse, providerError, unreadableResponse, type ErrorContext } from './provider-error';
 import type { RateLimiters } from './rate-limiter';
@@ -25,13 +26,6 @@ export interface JsonPost {
   url: string;
   headers: Record<string, string>;
   body: unknown;
-}
-
-/** Raised when the client went away: nobody is left to answer. */
-export class ClientGoneError extends EsError {
-  constructor() {
-    super(499, 'task_cancelled_exception', 'The client closed the connection');
-  }
 }
 
 function abortError(deadline: Deadline): EsError {

@@ -2,8 +2,8 @@
  * until shortly before it expires), the organization, and the endpoint's extra headers. */
 import { createHash } from 'node:crypto';
 import { request } from 'undici';
-import { providerError, connectionError } from '../shared/provider-error';
-import type { CallScope } from '../shared/provider-http';
+import { providerError, connectionError } from '../kit/provider-error';
+import type { CallScope } from '../kit/provider-http';
 import type { CallContext } from '../types';
 import { z } from 'zod';
 

@@ -1,5 +1,5 @@
 /** What every OpenAI request shares: the call scope (rate limit, deadline, error mapping) and the headers. */
-import type { CallScope } from '../shared/provider-http';
+import type { CallScope } from '../kit/provider-http';
 import type { CallContext } from '../types';
 import { describeOpenAiRateLimit, openAiErrorDetails } from './openai-schemas';
 

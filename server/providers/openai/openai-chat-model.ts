@@ -1,9 +1,9 @@
 /** completion and chat_completion through OpenAI's chat completions API, streamed and not. */
 import { EsError, statusException } from '../../http/errors';
-import { connectionError } from '../shared/provider-error';
-import { redactSecrets } from '../shared/redact';
-import { malformed, type CallScope, type ProviderHttp } from '../shared/provider-http';
-import { sseData } from '../shared/upstream-sse';
+import { connectionError } from '../kit/provider-error';
+import { redactSecrets } from '../kit/redact';
+import { malformed, type CallScope, type ProviderHttp } from '../kit/provider-http';
+import { sseData } from '../kit/upstream-sse';
 import type {
   CallContext,
   ChatCompletion,

@@ -1,6 +1,6 @@
 /** text_embedding through OpenAI's embeddings API. */
-import type { ProviderHttp } from '../shared/provider-http';
-import { malformed } from '../shared/provider-http';
+import type { ProviderHttp } from '../kit/provider-http';
+import { malformed } from '../kit/provider-http';
 import type { CallContext, EmbeddingInput, TextEmbeddingResult } from '../types';
 import type { OpenAiAuth } from './openai-auth';
 import { OPENAI_EMBEDDINGS_URL, endpointUrl, openAiScope, userField } from './openai-call';

@@ -1,6 +1,6 @@
 /** The shapes of OpenAI's responses that the adapter reads (https://platform.openai.com/docs/api-reference). */
 import { z } from 'zod';
-import type { ProviderErrorDetails } from '../shared/provider-error';
+import type { ProviderErrorDetails } from '../kit/provider-error';
 
 export const embeddingsResponseSchema = z.object({
   data: z.array(z.object({ index: z.number().int().nonnegative(), embedding: z.array(z.number()) })),
