@@ -423,6 +423,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_inference/embedding/{inference_id}": {
+        parameters: {
+            query?: {
+                /** @description Indent the JSON response. */
+                pretty?: components["parameters"]["Pretty"];
+                /** @description Accepted for compatibility; has no effect. */
+                human?: components["parameters"]["Human"];
+                /** @description Accepted for compatibility; has no effect. */
+                error_trace?: components["parameters"]["ErrorTrace"];
+                /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
+                filter_path?: components["parameters"]["FilterPath"];
+            };
+            header?: never;
+            path: {
+                /** @description The inference endpoint id. */
+                inference_id: components["parameters"]["InferenceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Embedding (multimodal)
+         * @description Dense vectors, one per input, in input order (Elasticsearch 9.4+). Inputs are texts or content objects; a service that embeds text only refuses other media. The endpoint must be an embedding endpoint.
+         */
+        post: operations["embedding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_inference/rerank/{inference_id}": {
         parameters: {
             query?: {
@@ -626,6 +658,55 @@ export interface components {
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
         CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"];
+        OpenAiEmbeddingServiceSettings: {
+            api_key?: components["schemas"]["OpenAiApiKey"];
+            model_id: components["schemas"]["ModelId"];
+            organization_id?: components["schemas"]["OpenAiOrganizationId"];
+            /** @description The embeddings endpoint to call, the whole URL (`https://api.openai.com/v1/embeddings` when not set). */
+            url?: components["schemas"]["Url"];
+            /** @description Output vector length (text-embedding-3 models and later). Sent upstream only when set here. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            /**
+             * @default {
+             *       "requests_per_minute": 3000
+             *     }
+             */
+            rate_limit?: {
+                /** @default 3000 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+            client_id?: components["schemas"]["OpenAiClientId"];
+            client_secret?: components["schemas"]["OpenAiClientSecret"];
+            scopes?: components["schemas"]["OpenAiScopes"];
+            token_url?: components["schemas"]["OpenAiTokenUrl"];
+        } & (components["schemas"]["OpenAiExactlyOneCredential"] & components["schemas"]["OpenAiOAuth2Together"]);
+        OpenAiChatServiceSettings: {
+            api_key?: components["schemas"]["OpenAiApiKey"];
+            model_id: components["schemas"]["ModelId"];
+            organization_id?: components["schemas"]["OpenAiOrganizationId"];
+            /** @description The chat completions endpoint to call, the whole URL (`https://api.openai.com/v1/chat/completions` when not set). */
+            url?: components["schemas"]["Url"];
+            /**
+             * @default {
+             *       "requests_per_minute": 500
+             *     }
+             */
+            rate_limit?: {
+                /** @default 500 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+            client_id?: components["schemas"]["OpenAiClientId"];
+            client_secret?: components["schemas"]["OpenAiClientSecret"];
+            scopes?: components["schemas"]["OpenAiScopes"];
+            token_url?: components["schemas"]["OpenAiTokenUrl"];
+        } & (components["schemas"]["OpenAiExactlyOneCredential"] & components["schemas"]["OpenAiOAuth2Together"]);
+        OpenAiTaskSettings: {
+            user?: components["schemas"]["User"];
+            headers?: components["schemas"]["Headers"];
+        };
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -741,7 +822,7 @@ export interface components {
          * @description The kind of inference an endpoint performs (lower-case on the wire, case-insensitive on input).
          * @enum {string}
          */
-        TaskType: "text_embedding" | "sparse_embedding" | "rerank" | "completion" | "chat_completion";
+        TaskType: "text_embedding" | "sparse_embedding" | "rerank" | "completion" | "chat_completion" | "embedding";
         /**
          * Chunking settings
          * @description How semantic_text ingestion splits long inputs. Stored and echoed; POST inference does not chunk. `{}` or absent means the default `{"strategy":"sentence","max_chunk_size":250,"sentence_overlap":1}`.
@@ -777,6 +858,30 @@ export interface components {
                 };
             }[];
         };
+        EmbeddingRequest: {
+            input: components["schemas"]["EmbeddingInput"];
+            input_type?: components["schemas"]["InputType"];
+            task_settings?: components["schemas"]["TaskSettingsOverride"];
+            timeout?: components["schemas"]["Timeout"];
+        };
+        /** @description One dense vector per input of an `embedding` request, in input order. */
+        EmbeddingResult: {
+            embeddings?: {
+                embedding: number[];
+            }[];
+            embeddings_bytes?: {
+                embedding: number[];
+            }[];
+            embeddings_bits?: {
+                embedding: number[];
+            }[];
+        };
+        /**
+         * Similarity
+         * @description The similarity measure of the embeddings.
+         * @enum {string}
+         */
+        Similarity: "cosine" | "dot_product" | "l2_norm";
         RerankResult: {
             /** @description Sorted by `relevance_score`, highest first. */
             rerank: {
@@ -966,14 +1071,16 @@ export interface components {
         OpenAiOAuth2Together: unknown;
         /**
          * API Key
-         * @description The OpenAI API key (or the key of the OpenAI-compatible server). Never returned.
+         * @description The API key of the provider. Never returned.
          */
-        OpenAiApiKey: string;
+        ApiKey: string;
+        /** @description The OpenAI API key (or the key of the OpenAI-compatible server). Never returned. */
+        OpenAiApiKey: components["schemas"]["ApiKey"];
         /**
          * Model ID
-         * @description The name of the model to use.
+         * @description The name of the model to use for the inference task.
          */
-        OpenAiModelId: string;
+        ModelId: string;
         /**
          * Organization ID
          * @description Sent as the `OpenAI-Organization` header.
@@ -981,16 +1088,29 @@ export interface components {
         OpenAiOrganizationId: string;
         /**
          * URL
-         * Format: uri
-         * @description The endpoint to call; set it to reach an OpenAI-compatible server.
+         * @description The absolute URL of the external service to send requests to.
          */
-        OpenAiUrl: string;
+        Url: string;
+        /**
+         * Dimensions
+         * @description The number of dimensions the resulting output embeddings should have.
+         */
+        Dimensions: number;
+        /**
+         * Maximum Input Tokens
+         * @description Allows you to specify the maximum number of tokens per input.
+         */
+        MaxInputTokens: number;
         /**
          * Rate Limit
          * Format: int64
          * @description Maximum requests per minute sent to the provider for this endpoint; further requests wait their turn.
          */
         RequestsPerMinute: number;
+        /** Rate Limit */
+        RateLimit: {
+            requests_per_minute?: components["schemas"]["RequestsPerMinute"];
+        };
         /**
          * OAuth2 Client ID
          * @description OAuth2 client-credentials login instead of an API key (with client_secret, scopes and token_url).
@@ -1008,23 +1128,20 @@ export interface components {
         OpenAiScopes: string[];
         /**
          * OAuth2 Token URL
-         * Format: uri
          * @description Where OAuth2 access tokens are requested (client-credentials grant).
          */
-        OpenAiTokenUrl: string;
-        OpenAiTaskSettings: {
-            /**
-             * User
-             * @description End-user identifier forwarded to OpenAI.
-             */
-            user?: string;
-            /**
-             * Headers
-             * @description Extra HTTP headers sent with every request to the provider.
-             */
-            headers?: {
-                [key: string]: string;
-            };
+        OpenAiTokenUrl: components["schemas"]["Url"];
+        /**
+         * User
+         * @description The end user, forwarded to the provider (its abuse monitoring).
+         */
+        User: string;
+        /**
+         * Custom Headers
+         * @description Extra HTTP headers sent with every request to the provider (they cannot replace its auth headers).
+         */
+        Headers: {
+            [key: string]: string;
         };
         SentenceChunkingSettings: {
             /**
@@ -1085,65 +1202,20 @@ export interface components {
             service: "openai";
             /** @constant */
             task_type?: "text_embedding";
-            service_settings: {
-                api_key?: components["schemas"]["OpenAiApiKey"];
-                model_id: components["schemas"]["OpenAiModelId"];
-                organization_id?: components["schemas"]["OpenAiOrganizationId"];
-                /** @description The embeddings endpoint to call (`https://api.openai.com/v1/embeddings` when not set). */
-                url?: components["schemas"]["OpenAiUrl"];
-                /**
-                 * Dimensions
-                 * @description Output vector length (text-embedding-3 models and later). Sent upstream only when set here.
-                 */
-                dimensions?: number;
-                /**
-                 * Similarity
-                 * @description Similarity measure of the vectors; `dot_product` when not set.
-                 * @enum {string}
-                 */
-                similarity?: "cosine" | "dot_product" | "l2_norm";
-                /**
-                 * Maximum Input Tokens
-                 * @description Maximum tokens of one input.
-                 */
-                max_input_tokens?: number;
-                /**
-                 * @default {
-                 *       "requests_per_minute": 3000
-                 *     }
-                 */
-                rate_limit?: {
-                    /** @default 3000 */
-                    requests_per_minute?: components["schemas"]["RequestsPerMinute"];
-                };
-                client_id?: components["schemas"]["OpenAiClientId"];
-                client_secret?: components["schemas"]["OpenAiClientSecret"];
-                scopes?: components["schemas"]["OpenAiScopes"];
-                token_url?: components["schemas"]["OpenAiTokenUrl"];
-            } & (components["schemas"]["OpenAiExactlyOneCredential"] & components["schemas"]["OpenAiOAuth2Together"]);
+            service_settings: components["schemas"]["OpenAiEmbeddingServiceSettings"];
             task_settings?: components["schemas"]["OpenAiTaskSettings"];
             chunking_settings?: components["schemas"]["ChunkingSettings"];
         };
-        OpenAiChatServiceSettings: {
-            api_key?: components["schemas"]["OpenAiApiKey"];
-            model_id: components["schemas"]["OpenAiModelId"];
-            organization_id?: components["schemas"]["OpenAiOrganizationId"];
-            /** @description The chat completions endpoint to call (`https://api.openai.com/v1/chat/completions` when not set). */
-            url?: components["schemas"]["OpenAiUrl"];
-            /**
-             * @default {
-             *       "requests_per_minute": 500
-             *     }
-             */
-            rate_limit?: {
-                /** @default 500 */
-                requests_per_minute?: components["schemas"]["RequestsPerMinute"];
-            };
-            client_id?: components["schemas"]["OpenAiClientId"];
-            client_secret?: components["schemas"]["OpenAiClientSecret"];
-            scopes?: components["schemas"]["OpenAiScopes"];
-            token_url?: components["schemas"]["OpenAiTokenUrl"];
-        } & (components["schemas"]["OpenAiExactlyOneCredential"] & components["schemas"]["OpenAiOAuth2Together"]);
+        /** @description The `embedding` task (9.4+) on OpenAI's embeddings API, which takes text inputs only. */
+        OpenAiEmbedding: {
+            /** @constant */
+            service: "openai";
+            /** @constant */
+            task_type?: "embedding";
+            service_settings: components["schemas"]["OpenAiEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["OpenAiTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
         /**
          * @example {
          *       "service": "openai",
@@ -1173,7 +1245,7 @@ export interface components {
          * OpenAI
          * @description OpenAI (or an OpenAI-compatible server reached through `url`).
          */
-        OpenAi: components["schemas"]["OpenAiTextEmbedding"] | components["schemas"]["OpenAiCompletion"] | components["schemas"]["OpenAiChatCompletion"];
+        OpenAi: components["schemas"]["OpenAiTextEmbedding"] | components["schemas"]["OpenAiEmbedding"] | components["schemas"]["OpenAiCompletion"] | components["schemas"]["OpenAiChatCompletion"];
         /** @description A new deployment needs `model_id`, `num_threads` and `num_allocations` or `adaptive_allocations`; reusing one through `deployment_id` needs nothing else. */
         ElasticsearchDeploymentRequirements: unknown;
         /**
@@ -1213,6 +1285,8 @@ export interface components {
             num_threads?: components["schemas"]["ElasticsearchNumThreads"];
             adaptive_allocations?: components["schemas"]["ElasticsearchAdaptiveAllocations"];
         } & components["schemas"]["ElasticsearchDeploymentRequirements"];
+        /** @description This service has no task settings. */
+        NoTaskSettings: Record<string, unknown>;
         /**
          * @example {
          *       "service": "elasticsearch",
@@ -1229,6 +1303,7 @@ export interface components {
             /** @constant */
             task_type?: "text_embedding";
             service_settings: components["schemas"]["ElasticsearchDeploymentSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
             chunking_settings?: components["schemas"]["ChunkingSettings"];
         };
         ElasticsearchSparseEmbedding: {
@@ -1237,6 +1312,7 @@ export interface components {
             /** @constant */
             task_type?: "sparse_embedding";
             service_settings: components["schemas"]["ElasticsearchDeploymentSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
             chunking_settings?: components["schemas"]["ChunkingSettings"];
         };
         ElasticsearchRerank: {
@@ -1302,6 +1378,7 @@ export interface components {
                 num_threads: components["schemas"]["ElasticsearchNumThreads"];
                 adaptive_allocations?: components["schemas"]["ElasticsearchAdaptiveAllocations"];
             } | unknown | unknown;
+            task_settings?: components["schemas"]["NoTaskSettings"];
             chunking_settings?: components["schemas"]["ChunkingSettings"];
         };
         /**
@@ -1312,7 +1389,7 @@ export interface components {
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
-         * @description How the input will be used (case-insensitive). Only for text_embedding endpoints.
+         * @description How the input will be used (case-insensitive). Only for text_embedding and embedding endpoints.
          * @enum {string}
          */
         InputType: "ingest" | "search" | "unspecified" | "classification" | "clustering";
@@ -1377,6 +1454,23 @@ export interface components {
             task_settings?: components["schemas"]["TaskSettingsOverride"];
             timeout?: components["schemas"]["Timeout"];
         };
+        /** @description One item of an `embedding` input. Text is given as is; other media as a base64 data URI. */
+        EmbeddingItem: {
+            /** @enum {string} */
+            type: "text" | "image" | "audio" | "video" | "pdf";
+            /**
+             * @description `text` for text (the default), `base64` for the others (their default): `data:{MIME-type};base64,...`.
+             * @enum {string}
+             */
+            format?: "text" | "base64";
+            value: string;
+        };
+        /** @description One input of an `embedding` request; several items (9.5) make one embedding where the service allows it. */
+        EmbeddingContent: {
+            content: components["schemas"]["EmbeddingItem"] | components["schemas"]["EmbeddingItem"][];
+        };
+        /** @description A text, a list of texts, a content object, or a list of texts and content objects; one embedding each. */
+        EmbeddingInput: string | components["schemas"]["EmbeddingContent"] | (string | components["schemas"]["EmbeddingContent"])[];
         RerankRequest: {
             input: components["schemas"]["Input"];
             /** @description The query the inputs are ranked against. */
@@ -1591,6 +1685,9 @@ export interface components {
 export type SchemaTrainedModelsStatsResponse = components['schemas']['TrainedModelsStatsResponse'];
 export type SchemaTrainedModelStats = components['schemas']['TrainedModelStats'];
 export type SchemaCreateEndpointRequest = components['schemas']['CreateEndpointRequest'];
+export type SchemaOpenAiEmbeddingServiceSettings = components['schemas']['OpenAiEmbeddingServiceSettings'];
+export type SchemaOpenAiChatServiceSettings = components['schemas']['OpenAiChatServiceSettings'];
+export type SchemaOpenAiTaskSettings = components['schemas']['OpenAiTaskSettings'];
 export type SchemaEndpointInfo = components['schemas']['EndpointInfo'];
 export type SchemaGetEndpointsResponse = components['schemas']['GetEndpointsResponse'];
 export type SchemaDeleteEndpointResponse = components['schemas']['DeleteEndpointResponse'];
@@ -1603,6 +1700,9 @@ export type SchemaChunkingSettings = components['schemas']['ChunkingSettings'];
 export type SchemaInferenceRequest = components['schemas']['InferenceRequest'];
 export type SchemaTextEmbeddingResult = components['schemas']['TextEmbeddingResult'];
 export type SchemaSparseEmbeddingResult = components['schemas']['SparseEmbeddingResult'];
+export type SchemaEmbeddingRequest = components['schemas']['EmbeddingRequest'];
+export type SchemaEmbeddingResult = components['schemas']['EmbeddingResult'];
+export type SchemaSimilarity = components['schemas']['Similarity'];
 export type SchemaRerankResult = components['schemas']['RerankResult'];
 export type SchemaCompletionResult = components['schemas']['CompletionResult'];
 export type SchemaCompletionStreamEvent = components['schemas']['CompletionStreamEvent'];
@@ -1616,22 +1716,27 @@ export type SchemaErrorCause = components['schemas']['ErrorCause'];
 export type SchemaGetServicesResponse = components['schemas']['GetServicesResponse'];
 export type SchemaOpenAiExactlyOneCredential = components['schemas']['OpenAiExactlyOneCredential'];
 export type SchemaOpenAiOAuth2Together = components['schemas']['OpenAiOAuth2Together'];
+export type SchemaApiKey = components['schemas']['ApiKey'];
 export type SchemaOpenAiApiKey = components['schemas']['OpenAiApiKey'];
-export type SchemaOpenAiModelId = components['schemas']['OpenAiModelId'];
+export type SchemaModelId = components['schemas']['ModelId'];
 export type SchemaOpenAiOrganizationId = components['schemas']['OpenAiOrganizationId'];
-export type SchemaOpenAiUrl = components['schemas']['OpenAiUrl'];
+export type SchemaUrl = components['schemas']['Url'];
+export type SchemaDimensions = components['schemas']['Dimensions'];
+export type SchemaMaxInputTokens = components['schemas']['MaxInputTokens'];
 export type SchemaRequestsPerMinute = components['schemas']['RequestsPerMinute'];
+export type SchemaRateLimit = components['schemas']['RateLimit'];
 export type SchemaOpenAiClientId = components['schemas']['OpenAiClientId'];
 export type SchemaOpenAiClientSecret = components['schemas']['OpenAiClientSecret'];
 export type SchemaOpenAiScopes = components['schemas']['OpenAiScopes'];
 export type SchemaOpenAiTokenUrl = components['schemas']['OpenAiTokenUrl'];
-export type SchemaOpenAiTaskSettings = components['schemas']['OpenAiTaskSettings'];
+export type SchemaUser = components['schemas']['User'];
+export type SchemaHeaders = components['schemas']['Headers'];
 export type SchemaSentenceChunkingSettings = components['schemas']['SentenceChunkingSettings'];
 export type SchemaWordChunkingSettings = components['schemas']['WordChunkingSettings'];
 export type SchemaRecursiveChunkingSettings = components['schemas']['RecursiveChunkingSettings'];
 export type SchemaNoneChunkingSettings = components['schemas']['NoneChunkingSettings'];
 export type SchemaOpenAiTextEmbedding = components['schemas']['OpenAiTextEmbedding'];
-export type SchemaOpenAiChatServiceSettings = components['schemas']['OpenAiChatServiceSettings'];
+export type SchemaOpenAiEmbedding = components['schemas']['OpenAiEmbedding'];
 export type SchemaOpenAiCompletion = components['schemas']['OpenAiCompletion'];
 export type SchemaOpenAiChatCompletion = components['schemas']['OpenAiChatCompletion'];
 export type SchemaOpenAi = components['schemas']['OpenAi'];
@@ -1642,6 +1747,7 @@ export type SchemaElasticsearchNumAllocations = components['schemas']['Elasticse
 export type SchemaElasticsearchNumThreads = components['schemas']['ElasticsearchNumThreads'];
 export type SchemaElasticsearchAdaptiveAllocations = components['schemas']['ElasticsearchAdaptiveAllocations'];
 export type SchemaElasticsearchDeploymentSettings = components['schemas']['ElasticsearchDeploymentSettings'];
+export type SchemaNoTaskSettings = components['schemas']['NoTaskSettings'];
 export type SchemaElasticsearchTextEmbedding = components['schemas']['ElasticsearchTextEmbedding'];
 export type SchemaElasticsearchSparseEmbedding = components['schemas']['ElasticsearchSparseEmbedding'];
 export type SchemaElasticsearchRerank = components['schemas']['ElasticsearchRerank'];
@@ -1659,6 +1765,9 @@ export type SchemaChatToolCall = components['schemas']['ChatToolCall'];
 export type SchemaChatMessage = components['schemas']['ChatMessage'];
 export type SchemaTextEmbeddingRequest = components['schemas']['TextEmbeddingRequest'];
 export type SchemaSparseEmbeddingRequest = components['schemas']['SparseEmbeddingRequest'];
+export type SchemaEmbeddingItem = components['schemas']['EmbeddingItem'];
+export type SchemaEmbeddingContent = components['schemas']['EmbeddingContent'];
+export type SchemaEmbeddingInput = components['schemas']['EmbeddingInput'];
 export type SchemaRerankRequest = components['schemas']['RerankRequest'];
 export type SchemaChatUsage = components['schemas']['ChatUsage'];
 export type SchemaAllocationStatus = components['schemas']['AllocationStatus'];
@@ -2300,6 +2409,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SparseEmbeddingResult"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    embedding: {
+        parameters: {
+            query?: {
+                /** @description Indent the JSON response. */
+                pretty?: components["parameters"]["Pretty"];
+                /** @description Accepted for compatibility; has no effect. */
+                human?: components["parameters"]["Human"];
+                /** @description Accepted for compatibility; has no effect. */
+                error_trace?: components["parameters"]["ErrorTrace"];
+                /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
+                filter_path?: components["parameters"]["FilterPath"];
+                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                timeout?: components["parameters"]["Timeout"];
+            };
+            header?: never;
+            path: {
+                /** @description The inference endpoint id. */
+                inference_id: components["parameters"]["InferenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmbeddingRequest"];
+            };
+        };
+        responses: {
+            /** @description The result. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbeddingResult"];
                 };
             };
             default: components["responses"]["Error"];

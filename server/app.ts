@@ -14,7 +14,7 @@ import { elasticsearchMediaTypes } from './http/content-type';
 import { errorMiddleware } from './http/error-middleware';
 import { responseFormat } from './http/response-format';
 import { ProviderRegistry } from './providers/registry';
-import { ProviderHttp } from './providers/kit/provider-http';
+import { ProviderHttp } from './providers/kit/http-transport';
 import { RateLimiters } from './providers/kit/rate-limiter';
 import { loadDocument, operationsById, type OpenApiDocument } from './openapi/document';
 import { matchTemplate, operationTemplates, withGeneralOperationsOnLiteralPaths } from './openapi/route-templates';

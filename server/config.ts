@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseTimeValue } from './http/time-value';
+import { parseUpstreamOrigins, type UpstreamOrigins } from './providers/kit/upstream-origins';
 
 export interface Config {
   port: number;
@@ -23,6 +24,8 @@ export interface Config {
   rateLimitIntervalMs: number;
   shutdownTimeoutMs: number;
   upstreamConnections: number;
+  /** Per service or auth endpoint, the origin its requests go to instead (INFERGATE_UPSTREAM_ORIGINS). */
+  upstreamOrigins: UpstreamOrigins;
   /** Built-in model ids (`.multilingual-e5-small`, ...) and the model directory that stands behind each. */
   builtinModels: Record<string, string>;
   /** How many inputs may wait for one local deployment before requests are refused with 429. */
@@ -101,6 +104,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     rateLimitIntervalMs: duration(env, 'INFERGATE_RATE_LIMIT_INTERVAL', '1m'),
     shutdownTimeoutMs: duration(env, 'INFERGATE_SHUTDOWN_TIMEOUT', '30s'),
     upstreamConnections: integer(env, 'INFERGATE_UPSTREAM_CONNECTIONS', 64),
+    upstreamOrigins: parseUpstreamOrigins(env.INFERGATE_UPSTREAM_ORIGINS),
     builtinModels: builtinModels(env),
     queueCapacity: integer(env, 'INFERGATE_QUEUE_CAPACITY', 1024),
     maxBatchSize: Math.max(1, integer(env, 'INFERGATE_MAX_BATCH_SIZE', 32)),

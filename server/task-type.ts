@@ -11,9 +11,10 @@ export const TASK_TYPES: readonly TaskType[] = [
   'rerank',
   'completion',
   'chat_completion',
+  'embedding',
 ];
 
-export const EMBEDDING_TASK_TYPES: readonly TaskType[] = ['text_embedding', 'sparse_embedding'];
+export const EMBEDDING_TASK_TYPES: readonly TaskType[] = ['text_embedding', 'sparse_embedding', 'embedding'];
 
 export function parseTaskType(raw: string): RequestedTaskType {
   const normalised = raw.trim().toLowerCase();

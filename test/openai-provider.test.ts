@@ -343,7 +343,8 @@ describe('upstream errors: retries and mapping (reference §11)', () => {
     expect(mock.requestsTo('embeddings')).toHaveLength(1);
   });
 
-  test('403 is not retried: 403 "Received a permission denied error status code"', async () => {
+  // OpenAiResponseHandler has no 403 case: Elasticsearch answers "unsuccessful" for it.
+  test('403 is not retried: 403 "Received an unsuccessful status code"', async () => {
     const id = newId('emb-403');
     await createEmbedding(id, { dimensions: 4 });
     mock.reset();
@@ -353,7 +354,7 @@ describe('upstream errors: retries and mapping (reference §11)', () => {
       result,
       403,
       'status_exception',
-      `Received a permission denied error status code for request from inference entity id [${id}] status [403]. Error message: [Country, region, or territory not supported]`,
+      `Received an unsuccessful status code for request from inference entity id [${id}] status [403]. Error message: [Country, region, or territory not supported]`,
     );
     expect(mock.requestsTo('embeddings')).toHaveLength(1);
   });
@@ -510,38 +511,50 @@ describe('unreadable provider answers', () => {
     expect(mock.requestsTo('embeddings')).toHaveLength(2);
   });
 
+  // Elasticsearch retries an answer its parser cannot read (up to three attempts) and then reports it as a 500
+  // "Failed to send <request> request. Cause: ..."; an empty body is not retried.
   test.each([
-    ['malformed', /^Failed to parse the response from \[openai\] for request from inference entity id \[ID\]/],
-    ['wrongShape', /^Failed to parse the response from \[openai\] for request from inference entity id \[ID\]/],
-    ['empty', /^Response body was empty for request from inference entity id \[ID\]$/],
-  ] as const)('embeddings: a %s answer is a 400 naming the endpoint', async (kind, pattern) => {
+    ['malformed', 3, /^Failed to send OpenAI embeddings request\. Cause: the response body is not valid JSON$/],
+    ['wrongShape', 3, /^Failed to send OpenAI embeddings request\. Cause: Failed to find required field \[data\] in OpenAI embeddings response$/],
+    ['empty', 1, /^Failed to send OpenAI embeddings request\. Cause: Response body was empty for request from inference entity id \[ID\]$/],
+  ] as const)('embeddings: a %s answer is a 500 after %d attempt(s)', async (kind, attempts, pattern) => {
     const id = newId(`emb-${kind.toLowerCase()}`);
     await createEmbedding(id, { dimensions: 4 });
     mock.reset();
-    mock.enqueueFault('embeddings', { kind });
+    for (let i = 0; i < 3; i++) mock.enqueueFault('embeddings', { kind });
     const result = await embed(id, ['x']);
-    expectEsError(result, 400, 'status_exception', new RegExp(pattern.source.replace('ID', id)));
-    expect(mock.requestsTo('embeddings')).toHaveLength(1);
+    expectEsError(result, 500, 'status_exception', new RegExp(pattern.source.replace('ID', id)));
+    expect(mock.requestsTo('embeddings')).toHaveLength(attempts);
   });
 
-  test.each(['malformed', 'wrongShape', 'empty'] as const)('completion: a %s answer is a 400 naming the endpoint', async (kind) => {
+  test('a malformed answer followed by a good one succeeds (parse failures are retried)', async () => {
+    const id = newId('emb-malformed-once');
+    await createEmbedding(id, { dimensions: 4 });
+    mock.reset();
+    mock.enqueueFault('embeddings', { kind: 'malformed' });
+    const result = await embed(id, ['x']);
+    expect(result.status).toBe(200);
+    expect(mock.requestsTo('embeddings')).toHaveLength(2);
+  });
+
+  test.each(['malformed', 'wrongShape', 'empty'] as const)('completion: a %s answer is a 500 naming the request', async (kind) => {
     const id = newId(`cmp-${kind.toLowerCase()}`);
     await createCompletion(id);
     mock.reset();
-    mock.enqueueFault('chat', { kind });
+    for (let i = 0; i < 3; i++) mock.enqueueFault('chat', { kind });
     const result = await server.call('POST', `/_inference/completion/${id}`, { input: 'x' });
-    expect(result.status).toBe(400);
-    expect(result.json.status).toBe(400);
+    expect(result.status).toBe(500);
+    expect(result.json.status).toBe(500);
     expect(result.json.error.type).toBe('status_exception');
-    expect(result.json.error.reason).toContain(`inference entity id [${id}]`);
+    expect(result.json.error.reason).toMatch(/^Failed to send OpenAI chat completions request\. Cause: /);
   });
 
   test('a wrong-shaped answer to the validation call fails the PUT', async () => {
     const id = newId('emb-wrongshape-put');
-    mock.enqueueFault('embeddings', { kind: 'wrongShape' });
+    for (let i = 0; i < 3; i++) mock.enqueueFault('embeddings', { kind: 'wrongShape' });
     const put = await putEmbedding(server, id);
     expectEsError(put, 400, 'status_exception', 'Could not complete inference endpoint creation as validation call to service threw an exception.');
-    expect(put.json.error.caused_by.reason).toContain(`inference entity id [${id}]`);
+    expect(put.json.error.caused_by.reason).toContain('Failed to send OpenAI embeddings request');
   });
 });
 
@@ -640,17 +653,13 @@ describe('completion', () => {
     expect(call.headers.authorization).toBe(`Bearer ${DEFAULT_API_KEY}`);
   });
 
-  test('several inputs are user messages of one conversation with one result', async () => {
+  test('several inputs are refused: "OpenAI chat completions only accepts 1 input", nothing sent upstream', async () => {
     const id = newId('cmp-multi');
     await createCompletion(id);
     mock.reset();
     const result = await server.call('POST', `/_inference/${id}`, { input: ['first', 'second'] });
-    expect(result.status).toBe(200);
-    expect(result.json).toEqual({ completion: [{ result: 'Echo: second' }] });
-    expect(bodyOf(mock.requestsTo('chat')[0]).messages).toEqual([
-      { role: 'user', content: 'first' },
-      { role: 'user', content: 'second' },
-    ]);
+    expectEsError(result, 400, 'status_exception', 'OpenAI chat completions only accepts 1 input');
+    expect(mock.requestsTo('chat')).toHaveLength(0);
   });
 
   test('task_settings.user stored at PUT, overridden per request, reaches upstream as `user`', async () => {

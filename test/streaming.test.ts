@@ -554,12 +554,13 @@ describe('errors during the stream: 200, message events, then an error event and
     await createEndpoint('completion', id);
     mock.enqueueFault('chat', { kind: 'streamError', chunks: 0, message: 'gone' });
     const response = await post(`/_inference/completion/${id}/_stream`, { input: 'x' });
-    expectEventStream(response, 400);
+    // Elasticsearch's streaming processors report an error the provider streams as a 500.
+    expectEventStream(response, 500);
     const frames = framesOf(response.text);
     expect(frames).toHaveLength(1);
     expect(frames[0].event).toBe('error');
     const data = json(frames[0]) as { error: { reason: string }; status: number };
-    expect(data.status).toBe(400);
+    expect(data.status).toBe(500);
     expect(data.error.reason).toBe(`Received an error response for request from inference entity id [${id}]. Error message: [gone]`);
   });
 

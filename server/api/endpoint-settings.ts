@@ -8,6 +8,7 @@ import type { SchemaValidator } from '../openapi/schema-validator';
 import type { ServiceSpec, TaskVariant } from '../openapi/service-catalog';
 import { schemaAt, settingsError } from '../es-messages/settings-errors';
 import type { Settings, StoredEndpoint } from '../store/endpoint-store';
+import type { ApiContext } from './context';
 
 interface CreateBody {
   service: string;
@@ -64,6 +65,17 @@ export function validateTaskSettings(
   const error = settingsError(errors, service, (pointer) => schemaAt(wrapper, pointer));
   if (error) throw error;
   return value.task_settings ?? {};
+}
+
+/**
+ * The task settings of one call: the stored ones with the request's merged over them key by key, validated. A
+ * service without task settings ignores the request's, as Elasticsearch does (it refuses them only at PUT).
+ */
+export function callTaskSettings(context: Pick<ApiContext, 'catalog' | 'validator'>, endpoint: StoredEndpoint, requested: Settings | undefined): Settings {
+  const variant = context.catalog.get(endpoint.service)?.variants.get(endpoint.taskType);
+  const takesTaskSettings = Object.keys(variant?.taskSettings?.properties ?? {}).length > 0;
+  if (!variant || !requested || !takesTaskSettings) return endpoint.taskSettings;
+  return validateTaskSettings(context.validator, endpoint.service, variant, { ...endpoint.taskSettings, ...requested });
 }
 
 export function buildEndpoint(

@@ -5,9 +5,9 @@ import { callContext, runCall } from '../inference/call';
 import type { CallContext, InferenceProvider } from '../providers/types';
 import { requestBodySchema } from '../openapi/document';
 import type { StoredEndpoint } from '../store/endpoint-store';
-import type { RequestedTaskType, TaskType } from '../task-type';
+import { TASK_TYPES, type RequestedTaskType, type TaskType } from '../task-type';
 import { type ApiContext, type Handler, callTimeout, clientGoneSignal, pathParam, urlTaskType } from './context';
-import { validateTaskSettings } from './endpoint-settings';
+import { callTaskSettings } from './endpoint-settings';
 import { findEndpoint } from './endpoint-lookup';
 import { INFERENCE_PARSER, validatedBody } from './request-body';
 
@@ -23,7 +23,7 @@ interface InferenceBody {
 
 /** Body fields that only some task types take. */
 const TASK_SPECIFIC_FIELDS: Record<string, readonly TaskType[]> = {
-  input_type: ['text_embedding'],
+  input_type: ['text_embedding', 'embedding'],
   top_n: ['rerank'],
   return_documents: ['rerank'],
 };
@@ -59,6 +59,18 @@ function run(provider: InferenceProvider, call: CallContext, taskType: TaskType,
   }
 }
 
+/** chat_completion and embedding endpoints are called through routes of their own; Elasticsearch's generic
+ * inference action names the task types it does take (the service's, in Elasticsearch's order). */
+function routeOfItsOwn(context: ApiContext, endpoint: StoredEndpoint) {
+  const { inferenceId, taskType } = endpoint;
+  const service = context.catalog.get(endpoint.service);
+  const taken = TASK_TYPES.filter((type) => type !== 'chat_completion' && type !== 'embedding' && service?.variants.has(type));
+  const url = `_inference/${taskType}/${inferenceId}${taskType === 'chat_completion' ? '/_stream' : ''}`;
+  return badRequest(
+    `Inference entity [${inferenceId}] does not support task type [${taskType}] for inference, the task type must be one of [${taken.join(', ')}]. The task type for the inference entity is ${taskType}, please use the ${url} URL.`,
+  );
+}
+
 /** The task type a route fixes in its path (`/_inference/rerank/{id}`), if any. */
 function literalTaskType(request: Request): TaskType | undefined {
   const match = /^\/_inference\/(text_embedding|sparse_embedding|rerank|completion)\/[^/]+$/.exec(request.path);
@@ -79,16 +91,9 @@ export function inferenceHandler(operationId: string): Handler {
     const endpoint = findEndpoint(context.store, pathParam(request, 'inference_id') ?? '');
     checkTaskTypeForInference(endpoint, requested);
     if (requested === 'any') checkFieldsFor(endpoint.taskType, body);
-    if (endpoint.taskType === 'chat_completion') {
-      throw badRequest(
-        `Inference entity [${endpoint.inferenceId}] does not support task type [chat_completion] for inference, the task type must be one of [text_embedding, sparse_embedding, rerank, completion]. The task type for the inference entity is chat_completion, please use the _inference/chat_completion/${endpoint.inferenceId}/_stream URL.`,
-      );
-    }
+    if (endpoint.taskType === 'chat_completion' || endpoint.taskType === 'embedding') throw routeOfItsOwn(context, endpoint);
 
-    const variant = context.catalog.get(endpoint.service)?.variants.get(endpoint.taskType);
-    const taskSettings = variant
-      ? validateTaskSettings(context.validator, endpoint.service, variant, { ...endpoint.taskSettings, ...body.task_settings })
-      : endpoint.taskSettings;
+    const taskSettings = callTaskSettings(context, endpoint, body.task_settings);
     const call = callContext(endpoint, taskSettings, callTimeout(request, context, endpoint.taskType, body.timeout), clientGoneSignal(response));
     const provider = context.providers.get(endpoint.service);
     const result = await runCall(call, async () => {

@@ -2,6 +2,7 @@
  * Elasticsearch's order, one validation call to the provider, then an atomic insert. */
 import { EsError, badRequest, statusException } from '../http/errors';
 import { callContext, runCall } from '../inference/call';
+import { validateEndpoint } from '../inference/validation-call';
 import { parseTaskType, type TaskType } from '../task-type';
 import { type ApiContext, type Handler, callTimeout, clientGoneSignal, pathParam, requireBody, urlTaskType } from './context';
 import { buildEndpoint } from './endpoint-settings';
@@ -73,19 +74,12 @@ export const putEndpoint: Handler = async (request, response, context) => {
   try {
     if (provider.prepareEndpoint) {
       const call = callContext(endpoint, endpoint.taskSettings, timeout, clientGone);
-      endpoint.serviceSettings = await runCall(call, () => provider.prepareEndpoint!(call));
+      const start = !context.config.skipValidation;
+      endpoint.serviceSettings = await runCall(call, () => provider.prepareEndpoint!(call, { start }));
     }
-    if (!context.config.skipValidation && provider.validateEndpoint) {
+    if (!context.config.skipValidation) {
       const call = callContext(endpoint, endpoint.taskSettings, timeout, clientGone);
-      try {
-        Object.assign(endpoint.serviceSettings, await runCall(call, () => provider.validateEndpoint!(call)));
-      } catch (error) {
-        const cause = error as EsError;
-        if (cause.status === 499) throw cause;
-        throw statusException(400, 'Could not complete inference endpoint creation as validation call to service threw an exception.', {
-          causedBy: cause,
-        });
-      }
+      Object.assign(endpoint.serviceSettings, await validateEndpoint(provider, call));
     }
     if (!context.store.insert(endpoint)) {
       throw new EsError(400, 'resource_already_exists_exception', `Inference endpoint [${inferenceId}] already exists`);

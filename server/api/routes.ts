@@ -1,6 +1,7 @@
 /** Which handler serves which operation of the spec (by operationId). */
 import type { Handler } from './context';
 import { deleteEndpoint } from './delete-endpoint';
+import { embeddingInference } from './embedding-inference';
 import { getEndpoints } from './get-endpoints';
 import { inferenceHandler } from './perform-inference';
 import { putEndpoint } from './put-endpoint';
@@ -33,6 +34,7 @@ export const HANDLERS: Record<string, Handler> = {
   sparseEmbedding: inferenceHandler('sparseEmbedding'),
   rerank: inferenceHandler('rerank'),
   completion: inferenceHandler('completion'),
+  embedding: embeddingInference,
   chatCompletion,
   streamCompletion: streamHandler('streamCompletion'),
   streamInference: streamHandler('streamInference'),

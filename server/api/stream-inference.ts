@@ -13,7 +13,7 @@ import { requestBodySchema } from '../openapi/document';
 import type { StoredEndpoint } from '../store/endpoint-store';
 import type { TaskType } from '../task-type';
 import { type ApiContext, type Handler, callTimeout, clientGoneSignal, pathParam, requireBody, urlTaskType } from './context';
-import { validateTaskSettings } from './endpoint-settings';
+import { callTaskSettings } from './endpoint-settings';
 import { findEndpoint } from './endpoint-lookup';
 import { checkTaskTypeForInference } from './perform-inference';
 import { CHAT_PARSER, INFERENCE_PARSER, validatedBody } from './request-body';
@@ -55,10 +55,7 @@ export async function streamChat(request: Request, response: Response, context: 
 }
 
 async function streamCompletion(request: Request, response: Response, context: ApiContext, endpoint: StoredEndpoint, body: { input: string | string[]; task_settings?: Record<string, unknown>; timeout?: string }) {
-  const variant = context.catalog.get(endpoint.service)?.variants.get(endpoint.taskType);
-  const taskSettings = variant
-    ? validateTaskSettings(context.validator, endpoint.service, variant, { ...endpoint.taskSettings, ...body.task_settings })
-    : endpoint.taskSettings;
+  const taskSettings = callTaskSettings(context, endpoint, body.task_settings);
   const call = callContext(endpoint, taskSettings, callTimeout(request, context, 'completion', body.timeout), clientGoneSignal(response));
   const provider = context.providers.get(endpoint.service);
   const input = typeof body.input === 'string' ? [body.input] : body.input;

@@ -19,22 +19,43 @@ export interface RequestBodyContext {
 const fieldPath = (pointer: string, key?: string): string =>
   [...(pointer === '' ? [] : pointer.slice(1).split('/')), ...(key === undefined ? [] : [key])].join('.');
 
-/** 1-based line and column of the first `"key":` in the raw JSON text (1:1 when not found). */
+/** 1-based line and column of the first `"key":` in the raw JSON text (1:1 when not found). A plain scan: the key
+ * is user input and never becomes a regular expression. */
 export function locate(raw: string, key: string): string {
-  const index = raw.search(new RegExp(`"${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:`));
-  if (index < 0) return '1:1';
-  const before = raw.slice(0, index);
-  const line = before.split('\n').length;
-  const column = index - before.lastIndexOf('\n');
-  return `${line}:${column}`;
+  const quoted = JSON.stringify(key);
+  for (let from = raw.indexOf(quoted); from >= 0; from = raw.indexOf(quoted, from + 1)) {
+    let next = from + quoted.length;
+    while (next < raw.length && /\s/.test(raw[next])) next++;
+    if (raw[next] !== ':') continue;
+    const before = raw.slice(0, from);
+    let line = 1;
+    for (let i = 0; i < before.length; i++) if (before.charCodeAt(i) === 10) line++;
+    return `${line}:${from - before.lastIndexOf('\n')}`;
+  }
+  return '1:1';
 }
 
 function parseError(context: RequestBodyContext, key: string, text: string): EsError {
   return new EsError(400, 'x_content_parse_exception', `[${locate(context.rawBody, key)}] [${context.parser}] ${text}`);
 }
 
+/** A schema's own wording for a violation (`x-infergate-messages`), as a parse error: it names the problem better
+ * than the failure of the `oneOf` around it would. */
+function customParseError(errors: readonly SchemaError[], context: RequestBodyContext): EsError | undefined {
+  for (const error of errors) {
+    const messages = (error.parentSchema as JsonSchema | undefined)?.['x-infergate-messages'] as Record<string, string> | undefined;
+    const template = messages?.[error.keyword];
+    if (!template) continue;
+    const key = fieldPath(error.instancePath).split('.').at(-1) ?? '';
+    return parseError(context, key, template.replace('{value}', javaString(error.data)));
+  }
+  return undefined;
+}
+
 export function requestBodyError(errors: readonly SchemaError[], context: RequestBodyContext): EsError | undefined {
   if (errors.length === 0) return undefined;
+  const custom = customParseError(errors, context);
+  if (custom) return custom;
   const validation = new Set<string>();
   let parse: EsError | undefined;
 

@@ -73,9 +73,20 @@ export function requestBodySchema(operation: Operation): JsonSchema | undefined 
   return operation.requestBody?.content['application/json']?.schema;
 }
 
-/** Folds `allOf` members into one schema (the spec uses `allOf: [$ref]` to add a default beside a reference). */
+/** Folds `allOf` members into one schema (the spec uses `allOf: [$ref]` to add a description or default beside a
+ * reference); the outer schema's keywords win, and `properties` merge property by property. */
 export function flattenSchema(schema: JsonSchema): JsonSchema {
   if (!schema.allOf) return schema;
   const { allOf, ...rest } = schema;
-  return allOf.reduce<JsonSchema>((merged, part) => ({ ...flattenSchema(part), ...merged }), rest);
+  return allOf.reduce<JsonSchema>((merged, part) => {
+    const inner = flattenSchema(part);
+    const properties = inner.properties || merged.properties ? mergeProperties(inner.properties, merged.properties) : undefined;
+    return { ...inner, ...merged, ...(properties ? { properties } : {}) };
+  }, rest);
+}
+
+function mergeProperties(inner: Record<string, JsonSchema> = {}, outer: Record<string, JsonSchema> = {}): Record<string, JsonSchema> {
+  const merged: Record<string, JsonSchema> = { ...inner };
+  for (const [key, schema] of Object.entries(outer)) merged[key] = merged[key] ? { ...flattenSchema(merged[key]), ...schema } : schema;
+  return merged;
 }

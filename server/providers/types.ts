@@ -1,11 +1,11 @@
 /** What a provider adapter implements. A provider lives in its own folder under providers/ (its index exports
- * `createProvider`) and is found by the registry; nothing else in the server names it. */
+ * `createProvider`) and is listed in providers/index.ts. */
 import type { components } from '../../generated/openapi';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Settings, StoredEndpoint } from '../store/endpoint-store';
 import type { CallContext } from '../inference/call-context';
-import type { ProviderHttp } from './kit/provider-http';
+import type { ProviderHttp } from './kit/http-transport';
 
 type Schemas = components['schemas'];
 export type TextEmbeddingResult = Schemas['TextEmbeddingResult'];
@@ -17,12 +17,35 @@ export type ChatCompletionRequest = Schemas['ChatCompletionRequest'];
 export type ChatCompletion = Schemas['ChatCompletion'];
 export type ChatCompletionChunk = Schemas['ChatCompletionChunk'];
 export type TrainedModelStats = Schemas['TrainedModelStats'];
+export type EmbeddingResult = Schemas['EmbeddingResult'];
+export type Similarity = NonNullable<Schemas['Similarity']>;
 
 export type { CallContext } from '../inference/call-context';
 
 export interface EmbeddingInput {
   input: string[];
   inputType?: string;
+}
+
+/** One item of an `embedding` input (reference §5): text, or a base64 data URI of another media type. */
+export interface EmbeddingItem {
+  type: 'text' | 'image' | 'audio' | 'video' | 'pdf';
+  format: 'text' | 'base64';
+  value: string;
+}
+
+/** The inputs of an `embedding` call: one embedding per input, each made of one or more items. */
+export interface MultimodalEmbeddingInput {
+  input: EmbeddingItem[][];
+  inputType?: string;
+}
+
+/** What text_embedding validation records (reference §2.1 step 8). */
+export interface EmbeddingValidation {
+  /** The similarity stored when the user gave none. */
+  defaultSimilarity: Similarity;
+  /** Whether a `dimensions` the user set must equal what the provider returns (else the returned size wins). */
+  userDimensionsMustMatch: boolean;
 }
 
 export interface RerankInput {
@@ -35,23 +58,28 @@ export interface RerankInput {
 export interface InferenceProvider {
   textEmbedding?(context: CallContext, input: EmbeddingInput): Promise<TextEmbeddingResult>;
   sparseEmbedding?(context: CallContext, input: EmbeddingInput): Promise<SparseEmbeddingResult>;
+  embedding?(context: CallContext, input: MultimodalEmbeddingInput): Promise<EmbeddingResult>;
   rerank?(context: CallContext, input: RerankInput): Promise<RerankResult>;
   completion?(context: CallContext, input: { input: string[] }): Promise<CompletionResult>;
   streamCompletion?(context: CallContext, input: { input: string[] }): AsyncIterable<CompletionStreamEvent>;
   chatCompletion?(context: CallContext, request: ChatCompletionRequest): Promise<ChatCompletion>;
   streamChatCompletion?(context: CallContext, request: ChatCompletionRequest): AsyncIterable<ChatCompletionChunk>;
+  /** How the generic validation call (server/inference/validation-call.ts) reads a text embedding. */
+  embeddingValidation?: EmbeddingValidation;
+  /** `embedding` inputs the service takes beyond one text item per input (else refused as Elasticsearch does). */
+  embeddingInputs?: { nonText: boolean; multipleItems: boolean };
   /**
-   * Called once by PUT before the endpoint is stored (unless validation is skipped). Returns service settings
-   * learned from the provider, e.g. `dimensions` and `similarity` of a text embedding endpoint.
+   * Replaces the generic validation call, for a service that needs its own: called once by PUT before the endpoint
+   * is stored (unless validation is skipped); returns service settings learned from the provider.
    */
   validateEndpoint?(context: CallContext): Promise<Settings>;
   /**
    * Called by PUT before the validation call, whether or not validation is skipped: the checks only the service
    * can make (does the model exist, does it fit the task type) and whatever makes the endpoint ready to serve
-   * (a local deployment is started). Its errors reach the client as they are. Returns the service settings to
-   * store: the given ones with what it learned.
+   * (a local deployment is started, unless `start` is false: validation is skipped). Its errors reach the client as
+   * they are. Returns the service settings to store: the given ones with what it learned.
    */
-  prepareEndpoint?(context: CallContext): Promise<Settings>;
+  prepareEndpoint?(context: CallContext, options: { start: boolean }): Promise<Settings>;
   /** The endpoint's stored settings changed (`_update`). */
   endpointUpdated?(endpoint: StoredEndpoint): Promise<void>;
   /** The endpoint is gone (DELETE, or a PUT that failed after prepareEndpoint); `remaining` are all the others. */

@@ -106,8 +106,30 @@ export function createProvider({ config, logger }: ProviderDependencies): Infere
     };
   }
 
+  /** The settings an endpoint will have once its deployment starts; the model must be there. A deployment id that
+   * names a model stands for that model's default deployment (one allocation, one thread), as when adopted. */
+  function settingsWithoutStart(endpoint: StoredEndpoint): Settings {
+    const settings = endpoint.serviceSettings;
+    if (settings.model_id === undefined) {
+      const deploymentId = deploymentIdOf(endpoint);
+      try {
+        resolver.resolve(deploymentId);
+      } catch {
+        throw resourceNotFound(`Cannot find deployment [${deploymentId}]`);
+      }
+      return { num_allocations: 1, num_threads: 1, model_id: deploymentId, ...settings };
+    }
+    resolver.resolve(String(settings.model_id), { elserAlias: endpoint.internal.alias === 'elser' });
+    return settings;
+  }
+
   return {
-    async prepareEndpoint({ endpoint }) {
+    async prepareEndpoint({ endpoint }, { start }) {
+      // Without a start (INFERGATE_SKIP_VALIDATION, Elasticsearch's skip_validate_and_start) the model must exist and
+      // loads on first use; what only a loaded model tells (dimensions) stays unknown, as in Elasticsearch.
+      if (!start && !engine.get(deploymentIdOf(endpoint))) {
+        return inOutputOrder(settingsWithoutStart(endpoint));
+      }
       if (endpoint.serviceSettings.deployment_id !== undefined) Object.assign(endpoint.serviceSettings, await adoptDeployment(endpoint));
       const deployment = await deploymentFor(endpoint);
       const { dimensions, similarity } = deployment.plan!;

@@ -1,13 +1,8 @@
-/** Maps a provider's HTTP failure to the error Elasticsearch reports (reference §11). */
+/** The errors a provider's failures become, worded as Elasticsearch words them (reference §11). */
 import { EsError, statusException } from '../../http/errors';
+import { genericErrorDetails, type ErrorDetailsParser, type ProviderErrorDetails } from './error-details';
 import { redactSecrets } from './redact';
-
-export interface ProviderErrorDetails {
-  message?: string;
-  type?: string;
-  code?: string;
-  param?: string;
-}
+import type { FailureClass, StatusPolicy } from './status-policy';
 
 export interface FailedResponse {
   status: number;
@@ -20,45 +15,14 @@ export interface ErrorContext {
   inferenceId: string;
   secrets: Record<string, unknown>;
   /** Reads the provider's own message, type and code out of an error body. */
-  parseErrorBody?: (body: unknown) => ProviderErrorDetails | undefined;
-  /** Adds provider-specific detail to the 429 message (OpenAI's token and request limits). */
-  describeRateLimit?: (headers: FailedResponse['headers']) => string;
+  errorDetails?: ErrorDetailsParser;
+  /** The unified `type` of this service's errors when its body names none (e.g. `mistral_error`). */
+  unifiedErrorType?: string;
 }
 
-/** Bodies of the common shapes: `{"error":{"message"}}`, `{"error":"..."}`, `{"message"}`, `{"detail"}`. */
-export function genericErrorDetails(body: unknown): ProviderErrorDetails | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const record = body as Record<string, unknown>;
-  const error = record.error;
-  if (error && typeof error === 'object') {
-    const inner = error as Record<string, unknown>;
-    return {
-      message: typeof inner.message === 'string' ? inner.message : undefined,
-      type: typeof inner.type === 'string' ? inner.type : undefined,
-      code: typeof inner.code === 'string' ? inner.code : undefined,
-      param: typeof inner.param === 'string' ? inner.param : undefined,
-    };
-  }
-  if (typeof error === 'string') return { message: error };
-  if (typeof record.message === 'string') return { message: record.message };
-  if (typeof record.detail === 'string') return { message: record.detail };
-  return undefined;
-}
-
-function prefixFor(response: FailedResponse, context: ErrorContext): string {
-  const { status } = response;
-  if (status === 500) return 'Received a server error status code';
-  if (status === 503) return 'Received a server busy error status code';
-  if (status > 500) return 'Received a server error status code';
-  if (status === 429) return `Received a rate limit status code${context.describeRateLimit?.(response.headers) ?? ''}`;
-  if (status === 401) return 'Received an authentication error status code';
-  if (status === 403) return 'Received a permission denied error status code';
-  if (status >= 300 && status < 400) return 'Unhandled redirection';
-  if (status === 400) return 'Received a bad request status code';
-  if (status === 404) return `Resource not found at [${response.url}]`;
-  if (status === 413) return 'Received a content too large status code';
-  return 'Received an unsuccessful status code';
-}
+/** On the unified route, the type of a provider error whose body could not be read: the name of the Java class
+ * Elasticsearch falls back to, leaked into its answers as is. */
+const UNREADABLE_ERROR_TYPE = 'UnifiedChatCompletionErrorResponse';
 
 function parseJson(text: string): unknown {
   try {
@@ -68,31 +32,41 @@ function parseJson(text: string): unknown {
   }
 }
 
-export function providerError(response: FailedResponse, context: ErrorContext): EsError {
-  const details = (context.parseErrorBody ?? genericErrorDetails)(parseJson(response.body)) ?? {};
-  let reason = `${prefixFor(response, context)} for request from inference entity id [${context.inferenceId}] status [${response.status}]`;
-  if (details.message) reason += `. Error message: [${details.message}]`;
-  // Provider 5xx (and anything else unexpected) is reported as 400: the request could not be served as asked.
-  const status = response.status < 500 && response.status >= 400 ? response.status : 400;
-  return statusException(status, redactSecrets(reason, context.secrets), {
-    unifiedCode: details.code ? redactSecrets(details.code, context.secrets) : undefined,
-    unifiedType: details.type,
-    param: details.param,
+const redact = (text: string | undefined, context: ErrorContext) => (text === undefined ? undefined : redactSecrets(text, context.secrets));
+
+function withDetails(status: number, reason: string, details: ProviderErrorDetails | undefined, context: ErrorContext): EsError {
+  const message = details?.message ? `${reason}. Error message: [${details.message}]` : reason;
+  return statusException(status, redactSecrets(message, context.secrets), {
+    unifiedCode: redact(details?.code, context),
+    unifiedType: details?.type ?? context.unifiedErrorType ?? (details ? undefined : UNREADABLE_ERROR_TYPE),
+    param: details?.param,
   });
 }
 
-export function unreadableResponse(context: ErrorContext, provider: string, detail: string): EsError {
-  return statusException(
-    400,
-    redactSecrets(
-      `Failed to parse the response from [${provider}] for request from inference entity id [${context.inferenceId}]: ${detail}`,
-      context.secrets,
-    ),
-  );
+/** A non-2xx answer: the error, and whether the policy retries it. */
+export function providerError(response: FailedResponse, context: ErrorContext, policy: StatusPolicy): { error: EsError; failure: FailureClass } {
+  const failure = policy(response);
+  const details = (context.errorDetails ?? genericErrorDetails)(parseJson(response.body), response.body);
+  // Provider 5xx (and anything else unexpected) is reported as 400: the request could not be served as asked.
+  const status = response.status < 500 && response.status >= 400 ? response.status : 400;
+  const reason = `${failure.prefix} for request from inference entity id [${context.inferenceId}] status [${response.status}]`;
+  return { error: withDetails(status, reason, details, context), failure };
 }
 
-export function emptyResponse(context: ErrorContext): EsError {
-  return statusException(400, `Response body was empty for request from inference entity id [${context.inferenceId}]`);
+/** An error the provider sent inside a stream; always a 500, as in Elasticsearch's streaming processors. */
+export function streamedProviderError(details: ProviderErrorDetails | undefined, context: ErrorContext): EsError {
+  const reason = `Received an error response for request from inference entity id [${context.inferenceId}]`;
+  if (details) return withDetails(500, reason, details, context);
+  return statusException(500, reason, { unifiedCode: 'stream_error', unifiedType: context.unifiedErrorType ?? UNREADABLE_ERROR_TYPE });
+}
+
+/** A 2xx answer that could not be read (`request` is Elasticsearch's name of it, e.g. `OpenAI embeddings`). */
+export function unreadableResponse(context: ErrorContext, request: string, detail: string): EsError {
+  return statusException(500, redactSecrets(`Failed to send ${request} request. Cause: ${detail}`, context.secrets));
+}
+
+export function emptyResponse(context: ErrorContext, request: string): EsError {
+  return unreadableResponse(context, request, `Response body was empty for request from inference entity id [${context.inferenceId}]`);
 }
 
 export function connectionError(context: ErrorContext, url: string, cause: unknown): EsError {

@@ -1,47 +1,63 @@
-/** The `openai` service (reference §8.1): OpenAI, or any server that speaks its API at the endpoint's `url`. */
-import { statusException } from '../../http/errors';
-import type { Settings } from '../../store/endpoint-store';
-import type { CallContext, InferenceProvider, ProviderDependencies } from '../types';
+/** The `openai` service (reference §8.1): OpenAI, or any server that speaks its API at the endpoint's `url`. What is
+ * OpenAI's own lives here (organization, OAuth2, the `user` and `headers` task settings); the wire is shared. */
+import type { CallContext } from '../../inference/call-context';
+import { ProviderClient } from '../kit/provider-client';
+import { serviceSettings, taskSettings } from '../kit/settings';
+import { OpenAiCompatibleChat } from '../openai-compatible/chat-model';
+import { OpenAiCompatibleEmbeddings } from '../openai-compatible/embedding-model';
+import { textOnlyEmbedding } from '../openai-compatible/embedding-task';
+import { openAiErrorDetails } from '../openai-compatible/schemas';
+import type { InferenceProvider, ProviderDependencies } from '../types';
 import { OpenAiAuth } from './openai-auth';
-import { OpenAiChatModel } from './openai-chat-model';
-import { OpenAiEmbeddingModel } from './openai-embedding-model';
 
-const VALIDATION_INPUT = ['how big'];
+const EMBEDDINGS_URL = 'https://api.openai.com/v1/embeddings';
+const CHAT_URL = 'https://api.openai.com/v1/chat/completions';
+/** Elasticsearch's EMBEDDING_MAX_BATCH_SIZE for OpenAI (also the API's limit of inputs per request). */
+const EMBEDDING_BATCH_SIZE = 2048;
 
-async function validateTextEmbedding(embeddings: OpenAiEmbeddingModel, context: CallContext): Promise<Settings> {
-  const result = await embeddings.embed(context, { input: VALIDATION_INPUT });
-  const dimensions = result.text_embedding?.[0]?.embedding.length ?? 0;
-  const { serviceSettings, internal, inferenceId } = context.endpoint;
-  if (internal.dimensions_set_by_user && serviceSettings.dimensions !== dimensions) {
-    throw statusException(
-      400,
-      `The retrieved embeddings size [${dimensions}] does not match the size specified in the settings [${String(serviceSettings.dimensions)}]. Please recreate the [${inferenceId}] configuration with the correct dimensions`,
-    );
-  }
-  return { similarity: serviceSettings.similarity ?? 'dot_product', dimensions };
-}
+const settings = (context: CallContext) => serviceSettings<'OpenAiEmbeddingServiceSettings'>(context);
+const tasks = (context: CallContext) => taskSettings<'OpenAiTaskSettings'>(context);
+/** `user` when set: Elasticsearch writes it last, only when there is one. */
+const user = (context: CallContext) => (tasks(context).user !== undefined ? { user: tasks(context).user } : {});
+const extraHeaders = (context: CallContext) => tasks(context).headers ?? {};
 
 export function createProvider({ http }: ProviderDependencies): InferenceProvider {
   const auth = new OpenAiAuth();
-  const embeddings = new OpenAiEmbeddingModel(http, auth);
-  const chat = new OpenAiChatModel(http, auth);
+  const client: ProviderClient = new ProviderClient(http, {
+    provider: 'openai',
+    headers: (context) => auth.headers(context, client),
+    errorDetails: openAiErrorDetails,
+    onAuthenticationFailure: (context) => auth.rejected(context),
+  });
+  const embeddings = new OpenAiCompatibleEmbeddings(client, {
+    url: (context) => settings(context).url ?? EMBEDDINGS_URL,
+    batchSize: EMBEDDING_BATCH_SIZE,
+    requestName: 'OpenAI embeddings',
+    extraHeaders,
+    body: (context, input) => ({
+      input,
+      model: settings(context).model_id,
+      ...user(context),
+      // Only a dimension the user asked for goes upstream; a learned one is the model's own default.
+      ...(context.endpoint.internal.dimensions_set_by_user ? { dimensions: settings(context).dimensions } : {}),
+    }),
+  });
+  const chat = new OpenAiCompatibleChat(client, {
+    url: (context) => serviceSettings<'OpenAiChatServiceSettings'>(context).url ?? CHAT_URL,
+    model: (context) => serviceSettings<'OpenAiChatServiceSettings'>(context).model_id,
+    tokenLimitField: 'max_completion_tokens',
+    streamOptions: true,
+    extraFields: user,
+    extraHeaders,
+    requestName: 'OpenAI chat completions',
+  });
   return {
-    textEmbedding: (context, input) => embeddings.embed(context, input),
+    embeddingValidation: { defaultSimilarity: 'dot_product', userDimensionsMustMatch: true },
+    textEmbedding: async (context, { input }) => ({ text_embedding: (await embeddings.embed(context, input)).map((embedding) => ({ embedding })) }),
+    embedding: textOnlyEmbedding(embeddings),
     completion: (context, { input }) => chat.completion(context, input),
     streamCompletion: (context, { input }) => chat.streamCompletion(context, input),
     chatCompletion: (context, request) => chat.chat(context, request),
     streamChatCompletion: (context, request) => chat.streamChat(context, request),
-    async validateEndpoint(context) {
-      switch (context.endpoint.taskType) {
-        case 'text_embedding':
-          return validateTextEmbedding(embeddings, context);
-        case 'completion':
-          await chat.completion(context, VALIDATION_INPUT);
-          return {};
-        default:
-          await chat.chat(context, { messages: [{ role: 'user', content: VALIDATION_INPUT[0] }], max_completion_tokens: 1 });
-          return {};
-      }
-    },
   };
 }

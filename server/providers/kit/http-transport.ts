@@ -1,0 +1,122 @@
+/**
+ * Outbound HTTP to providers: a keep-alive connection pool (undici), the upstream origin overrides, the endpoint's
+ * rate limit, and Elasticsearch's retries — at most three attempts with exponential back-off (honouring
+ * `Retry-After`), for what the request's status policy retries, connection failures and unreadable answers — all
+ * within the call's deadline. Services use it through a ProviderClient.
+ */
+import { Agent, request, type Dispatcher } from 'undici';
+import type { Config } from '../../config';
+import { EsError } from '../../http/errors';
+import { ClientGoneError } from '../../inference/call-context';
+import type { Deadline } from '../../inference/deadline';
+import { abortableSleep } from './abortable-sleep';
+import { connectionError, providerError, type ErrorContext } from './provider-error';
+import type { RateLimiters } from './rate-limiter';
+import type { StatusPolicy } from './status-policy';
+import { withUpstreamOrigin } from './upstream-origins';
+
+/** Elasticsearch gives up after this many attempts (RetryingHttpSender), or when its retry window closes. */
+const MAX_ATTEMPTS = 3;
+
+export interface CallScope {
+  inferenceId: string;
+  requestsPerMinute?: number;
+  deadline: Deadline;
+  errors: ErrorContext;
+  /** The service's name: the key of its upstream origin. */
+  provider: string;
+  /** Told of a 401, e.g. to drop a cached access token (Elasticsearch's onAuthenticationFailure). */
+  onUnauthorized?: () => void;
+}
+
+export interface UpstreamRequest {
+  url: string;
+  headers: Record<string, string>;
+  /** Sent as JSON, or as a form when it is URLSearchParams. */
+  body: unknown;
+  policy: StatusPolicy;
+  /** The body with every input cut to half, sent again when the provider finds the content too large. */
+  truncated?: () => unknown;
+  /** The INFERGATE_UPSTREAM_ORIGINS name of this request, when not the service's own (an auth endpoint). */
+  originName?: string;
+  /** Whether the endpoint's rate limit applies (not to token requests). */
+  rateLimited?: boolean;
+}
+
+/** Thrown by a response reader for an answer worth asking again for (Elasticsearch retries parse failures). */
+export class RetryableFailure extends Error {
+  constructor(readonly error: EsError) {
+    super(error.message);
+  }
+}
+
+export type ResponseReader<T> = (response: Dispatcher.ResponseData, url: string) => Promise<T>;
+
+function abortError(deadline: Deadline): EsError {
+  return deadline.timedOut ? deadline.timeoutError() : new ClientGoneError();
+}
+
+function encode(body: unknown): { contentType: string; text: string } {
+  if (body instanceof URLSearchParams) return { contentType: 'application/x-www-form-urlencoded', text: body.toString() };
+  return { contentType: 'application/json', text: JSON.stringify(body) };
+}
+
+export class ProviderHttp {
+  private readonly agent: Agent;
+
+  constructor(
+    private readonly config: Config,
+    private readonly limiters: RateLimiters,
+  ) {
+    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: config.upstreamConnections });
+  }
+
+  /** The URL a request is really sent to. */
+  target(scope: CallScope, call: Pick<UpstreamRequest, 'url' | 'originName'>): string {
+    return withUpstreamOrigin(this.config.upstreamOrigins, call.originName ?? scope.provider, call.url);
+  }
+
+  /**
+   * POSTs until a 2xx answer that `read` accepts (it throws RetryableFailure to ask again), a failure the policy does
+   * not retry, the third attempt, the end of the retry window or the deadline.
+   */
+  async post<T>(scope: CallScope, call: UpstreamRequest, read: ResponseReader<T>): Promise<T> {
+    const { deadline } = scope;
+    const url = this.target(scope, call);
+    let { contentType, text } = encode(call.body);
+    const started = Date.now();
+    let delay = this.config.retryInitialDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      if (call.rateLimited !== false) await this.limiters.acquire(scope.inferenceId, scope.requestsPerMinute, deadline);
+      let failure: EsError;
+      let retryAfterMs = 0;
+      try {
+        const headers = { 'content-type': contentType, accept: 'application/json', ...call.headers };
+        const response = await request(url, { method: 'POST', headers, body: text, signal: deadline.signal, dispatcher: this.agent });
+        if (response.statusCode >= 200 && response.statusCode < 300) return await read(response, url);
+        const body = await response.body.text().catch(() => '');
+        if (response.statusCode === 401) scope.onUnauthorized?.();
+        const outcome = providerError({ status: response.statusCode, headers: response.headers, body, url }, scope.errors, call.policy);
+        failure = outcome.error;
+        if (outcome.failure.retry === 'no' || (outcome.failure.retry === 'truncated' && !call.truncated)) throw failure;
+        if (outcome.failure.retry === 'truncated') ({ contentType, text } = encode(call.truncated!()));
+        retryAfterMs = Number(response.headers['retry-after'] ?? 0) * 1000 || 0;
+      } catch (error) {
+        if (deadline.signal.aborted) throw abortError(deadline);
+        if (error instanceof RetryableFailure) failure = error.error;
+        else if (error instanceof EsError) throw error;
+        else failure = connectionError(scope.errors, url, error);
+      }
+      const wait = Math.min(Math.max(delay, retryAfterMs), this.config.retryMaxDelayMs);
+      const withinWindow = Date.now() - started + wait < this.config.retryWindowMs;
+      if (attempt >= MAX_ATTEMPTS || !withinWindow || wait >= deadline.remainingMs()) throw failure;
+      await abortableSleep(wait, deadline.signal);
+      if (deadline.signal.aborted) throw abortError(deadline);
+      delay = Math.min(delay * 2, this.config.retryMaxDelayMs);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}

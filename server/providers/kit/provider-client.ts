@@ -1,0 +1,171 @@
+/**
+ * A service's client for its provider, built from one config: its name, its auth headers and how to read its
+ * error bodies. `postJson` returns the provider's answer parsed by a zod schema; `postEventStream` yields its
+ * stream's events parsed by one. Retries, rate limits, deadlines, redaction, Elasticsearch's error templates and
+ * unreadable answers are handled here, once (the spirit of the AI SDK's provider-utils `postJsonToApi`).
+ */
+import type { z } from 'zod';
+import { EsError } from '../../http/errors';
+import type { CallContext } from '../../inference/call-context';
+import type { ErrorDetailsParser } from './error-details';
+import { genericErrorDetails } from './error-details';
+import { RetryableFailure, type CallScope, type ProviderHttp, type UpstreamRequest } from './http-transport';
+import { connectionError, emptyResponse, streamedProviderError, unreadableResponse } from './provider-error';
+import type { StatusPolicy } from './status-policy';
+import { sseData } from './upstream-sse';
+
+export interface ProviderClientConfig {
+  /** The service's name (as in the spec): the key of its upstream origin. */
+  provider: string;
+  /** The headers every request of a call carries (auth first of all). */
+  headers(context: CallContext, scope: CallScope): Record<string, string> | Promise<Record<string, string>>;
+  /** Reads the provider's error bodies (default: the common shapes). */
+  errorDetails?: ErrorDetailsParser;
+  /** The unified `type` of its errors when a body names none (e.g. `mistral_error`). */
+  unifiedErrorType?: string;
+  /** The provider answered 401 (e.g. a cached access token is no longer good). */
+  onAuthenticationFailure?(context: CallContext): void;
+}
+
+export interface RequestOptions {
+  /** Elasticsearch's name of the request in messages, e.g. `OpenAI embeddings`. */
+  name: string;
+  policy: StatusPolicy;
+  truncated?: () => unknown;
+  /** Leave out the config's headers (a token request). */
+  withoutServiceHeaders?: boolean;
+  headers?: Record<string, string>;
+  originName?: string;
+  rateLimited?: boolean;
+  /** This request's error parser and unified type, when not the service's (some handlers read bodies their own way). */
+  errorDetails?: ErrorDetailsParser;
+  unifiedErrorType?: string;
+}
+
+export interface EventStreamOptions extends RequestOptions {
+  /** The `data` that ends the stream (OpenAI's `[DONE]`, matched case-insensitively as Elasticsearch does). */
+  doneData?: string;
+  /** An event that is the provider's error rather than a chunk (default: the config's error parser). */
+  streamError?: ErrorDetailsParser;
+}
+
+type Schema = z.ZodTypeAny;
+
+/** Extra headers (a user's) never replace the service's own nor the content type: Elasticsearch sets those last. */
+function withRequiredHeaders(extra: Record<string, string> | undefined, required: Record<string, string>): Record<string, string> {
+  if (!extra) return required;
+  const reserved = new Set(['content-type', ...Object.keys(required).map((name) => name.toLowerCase())]);
+  const kept = Object.entries(extra).filter(([name]) => !reserved.has(name.toLowerCase()));
+  return { ...Object.fromEntries(kept), ...required };
+}
+
+const expectation = (schema: Schema) => schema.description ?? 'the response does not have the expected shape';
+
+export class ProviderClient {
+  constructor(
+    private readonly http: ProviderHttp,
+    private readonly config: ProviderClientConfig,
+  ) {}
+
+  get provider(): string {
+    return this.config.provider;
+  }
+
+  scope(context: CallContext, options: Partial<RequestOptions> = {}): CallScope {
+    const { endpoint } = context;
+    const rateLimit = endpoint.serviceSettings.rate_limit as { requests_per_minute?: number } | undefined;
+    return {
+      inferenceId: endpoint.inferenceId,
+      requestsPerMinute: rateLimit?.requests_per_minute,
+      deadline: context.deadline,
+      provider: this.config.provider,
+      onUnauthorized: this.config.onAuthenticationFailure && (() => this.config.onAuthenticationFailure!(context)),
+      errors: {
+        inferenceId: endpoint.inferenceId,
+        secrets: endpoint.secrets,
+        errorDetails: options.errorDetails ?? this.config.errorDetails,
+        unifiedErrorType: options.unifiedErrorType ?? this.config.unifiedErrorType,
+      },
+    };
+  }
+
+  /** An answer that parsed but does not make sense (e.g. fewer vectors than inputs). */
+  unreadable(context: CallContext, request: string, detail: string): EsError {
+    return unreadableResponse(this.scope(context).errors, request, detail);
+  }
+
+  /** POSTs `body` and returns the answer as `schema` reads it (its `description` says what was expected). */
+  async postJson<S extends Schema>(context: CallContext, url: string, body: unknown, schema: S, options: RequestOptions): Promise<z.infer<S>> {
+    const scope = this.scope(context, options);
+    const call = await this.upstreamRequest(context, scope, url, body, options);
+    return this.http.post(scope, call, async (response) => {
+      const text = await response.body.text();
+      if (text.trim() === '') throw emptyResponse(scope.errors, options.name);
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new RetryableFailure(unreadableResponse(scope.errors, options.name, 'the response body is not valid JSON'));
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) throw new RetryableFailure(unreadableResponse(scope.errors, options.name, expectation(schema)));
+      return parsed.data as z.infer<S>;
+    });
+  }
+
+  /** POSTs `body` and yields each event of the provider's stream as `schema` reads it. */
+  async *postEventStream<S extends Schema>(
+    context: CallContext,
+    url: string,
+    body: unknown,
+    schema: S,
+    options: EventStreamOptions,
+  ): AsyncGenerator<z.infer<S>> {
+    const scope = this.scope(context, options);
+    const call = await this.upstreamRequest(context, scope, url, body, options);
+    const { response, target } = await this.http.post(scope, call, async (response, target) => ({ response, target }));
+    const done = options.doneData?.toLowerCase();
+    const streamError = options.streamError ?? scope.errors.errorDetails ?? genericErrorDetails;
+    try {
+      for await (const data of sseData(response.body)) {
+        if (data === '') continue;
+        if (done !== undefined && data.toLowerCase() === done) return;
+        let json: unknown;
+        try {
+          json = JSON.parse(data);
+        } catch {
+          throw streamedProviderError(streamError(undefined, data), scope.errors);
+        }
+        const parsed = schema.safeParse(json);
+        if (parsed.success) {
+          yield parsed.data as z.infer<S>;
+          continue;
+        }
+        throw streamedProviderError(streamError(json, data) ?? { message: data }, scope.errors);
+      }
+    } catch (error) {
+      // A connection that fails mid-body is the provider's failure (naming the endpoint), not ours.
+      if (error instanceof EsError || scope.deadline.signal.aborted) throw error;
+      throw connectionError(scope.errors, target, error);
+    }
+  }
+
+  private async upstreamRequest(
+    context: CallContext,
+    scope: CallScope,
+    url: string,
+    body: unknown,
+    options: RequestOptions,
+  ): Promise<UpstreamRequest> {
+    const serviceHeaders = options.withoutServiceHeaders ? {} : await this.config.headers(context, scope);
+    return {
+      url,
+      body,
+      headers: withRequiredHeaders(options.headers, serviceHeaders),
+      policy: options.policy,
+      truncated: options.truncated,
+      originName: options.originName,
+      rateLimited: options.rateLimited,
+    };
+  }
+}

@@ -1,0 +1,82 @@
+/** completion and chat_completion over OpenAI's chat completions API, streamed and not, for every service on its
+ * wire; a service says where, with which body fields, and how its errors read. */
+import { badRequest } from '../../http/errors';
+import type { CallContext } from '../../inference/call-context';
+import type { ErrorDetailsParser } from '../kit/error-details';
+import type { ProviderClient, RequestOptions } from '../kit/provider-client';
+import { openAiChatStatusPolicy } from '../kit/status-policy';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, CompletionResult, CompletionStreamEvent } from '../types';
+import { chatBody, completionRequest, type ChatBodyOptions } from './chat-body';
+import { completionDeltas, toChatCompletion, toChunk } from './chat-results';
+import { chatChunkSchema, chatCompletionResponseSchema } from './schemas';
+
+type Body = Record<string, unknown>;
+
+interface ErrorReading {
+  errorDetails?: ErrorDetailsParser;
+  unifiedErrorType?: string;
+}
+
+export interface ChatWire extends ChatBodyOptions {
+  url(context: CallContext): string;
+  /** The model the body names when the request names none (undefined: no `model` field). */
+  model(context: CallContext): string | undefined;
+  /** Fields after Elasticsearch's own, e.g. OpenAI's `user`. */
+  extraFields?(context: CallContext): Body;
+  /** Per-call headers beside the service's (OpenAI's `headers` task setting). */
+  extraHeaders?(context: CallContext): Record<string, string>;
+  /** Elasticsearch's name of the request in messages, e.g. `OpenAI chat completions`. */
+  requestName: string;
+  /** How errors read on the completion routes and on the unified chat route, when not the service's default. */
+  completionErrors?: ErrorReading;
+  chatErrors?: ErrorReading;
+}
+
+export class OpenAiCompatibleChat {
+  constructor(
+    private readonly client: ProviderClient,
+    private readonly wire: ChatWire,
+  ) {}
+
+  async completion(context: CallContext, input: string[]): Promise<CompletionResult> {
+    const response = await this.client.postJson(context, this.wire.url(context), this.body(context, this.single(input), false), chatCompletionResponseSchema, this.options(context, 'completion'));
+    return { completion: [{ result: response.choices[0].message.content ?? '' }] };
+  }
+
+  async *streamCompletion(context: CallContext, input: string[]): AsyncGenerator<CompletionStreamEvent> {
+    for await (const chunk of this.stream(context, this.single(input), 'completion')) {
+      const deltas = completionDeltas(chunk);
+      if (deltas.length > 0) yield { completion: deltas };
+    }
+  }
+
+  async chat(context: CallContext, request: ChatCompletionRequest): Promise<ChatCompletion> {
+    const body = this.body(context, request, false);
+    return toChatCompletion(await this.client.postJson(context, this.wire.url(context), body, chatCompletionResponseSchema, this.options(context, 'chat')));
+  }
+
+  async *streamChat(context: CallContext, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk> {
+    for await (const chunk of this.stream(context, request, 'chat')) yield toChunk(chunk);
+  }
+
+  /** Elasticsearch's completion action takes exactly one input. */
+  private single(input: string[]): ChatCompletionRequest {
+    if (input.length !== 1) throw badRequest(`${this.wire.requestName} only accepts 1 input`);
+    return completionRequest(input[0]);
+  }
+
+  private stream(context: CallContext, request: ChatCompletionRequest, route: 'completion' | 'chat') {
+    const body = this.body(context, request, true);
+    return this.client.postEventStream(context, this.wire.url(context), body, chatChunkSchema, { ...this.options(context, route), doneData: '[DONE]' });
+  }
+
+  private body(context: CallContext, request: ChatCompletionRequest, stream: boolean): Body {
+    const body = chatBody(request, this.wire.model(context), stream, this.wire);
+    return this.wire.extraFields ? { ...body, ...this.wire.extraFields(context) } : body;
+  }
+
+  private options(context: CallContext, route: 'completion' | 'chat'): RequestOptions {
+    const errors = route === 'chat' ? this.wire.chatErrors : this.wire.completionErrors;
+    return { name: this.wire.requestName, policy: openAiChatStatusPolicy, headers: this.wire.extraHeaders?.(context), ...errors };
+  }
+}

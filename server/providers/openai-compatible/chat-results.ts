@@ -1,0 +1,63 @@
+/** OpenAI's chat answers as Elasticsearch returns them: fixed key order, null fields left out (reference §4.3). */
+import type { ChatCompletion, ChatCompletionChunk } from '../types';
+import type { ChatChunk, ChatCompletionResponse } from './schemas';
+
+/** Drops nulls and undefined, keeping the key order given. */
+function compact<T extends Record<string, unknown>>(entries: T): Partial<T> {
+  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== null && value !== undefined)) as Partial<T>;
+}
+
+export function toChunk(chunk: ChatChunk): ChatCompletionChunk {
+  return compact({
+    id: chunk.id,
+    choices: chunk.choices.map((choice) =>
+      compact({
+        delta: compact({
+          content: choice.delta.content,
+          refusal: choice.delta.refusal,
+          role: choice.delta.role,
+          tool_calls: choice.delta.tool_calls?.map((call) =>
+            compact({
+              index: call.index,
+              id: call.id,
+              function: call.function ? compact({ arguments: call.function.arguments, name: call.function.name }) : undefined,
+              type: call.type,
+            }),
+          ),
+        }),
+        finish_reason: choice.finish_reason,
+        index: choice.index,
+      }),
+    ),
+    model: chunk.model,
+    object: 'chat.completion.chunk',
+    usage: chunk.usage ?? undefined,
+  }) as ChatCompletionChunk;
+}
+
+export function toChatCompletion({ id, created, model, choices, usage }: ChatCompletionResponse): ChatCompletion {
+  return compact({
+    id,
+    object: 'chat.completion',
+    created,
+    model,
+    choices: choices.map((choice) => ({
+      index: choice.index,
+      message: compact({
+        role: choice.message.role,
+        content: choice.message.content ?? null,
+        refusal: choice.message.refusal,
+        tool_calls: choice.message.tool_calls ?? undefined,
+      }) as ChatCompletion['choices'][number]['message'],
+      finish_reason: choice.finish_reason ?? null,
+    })),
+    usage: usage ?? undefined,
+  }) as ChatCompletion;
+}
+
+/** The text deltas of a chunk, as a completion stream event carries them (empty ones dropped). */
+export function completionDeltas(chunk: ChatChunk): Array<{ delta: string }> {
+  const deltas: Array<{ delta: string }> = [];
+  for (const choice of chunk.choices) if (choice.delta.content) deltas.push({ delta: choice.delta.content });
+  return deltas;
+}

@@ -1,0 +1,102 @@
+/** The shapes of OpenAI's chat and embeddings answers that the services on its wire read
+ * (https://platform.openai.com/docs/api-reference), and its error body. */
+import { z } from 'zod';
+import { errorDetailsFrom } from '../kit/error-details';
+
+export const embeddingsResponseSchema = z
+  .object({
+    data: z.array(z.object({ index: z.number().int().nonnegative(), embedding: z.array(z.number()) })),
+  })
+  .describe('Failed to find required field [data] in OpenAI embeddings response');
+
+const toolCallSchema = z.object({
+  id: z.string(),
+  type: z.literal('function'),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
+
+const usageSchema = z.object({
+  completion_tokens: z.number().int(),
+  prompt_tokens: z.number().int(),
+  total_tokens: z.number().int(),
+});
+
+export const chatCompletionResponseSchema = z
+  .object({
+    id: z.string(),
+    created: z.number().int().optional(),
+    model: z.string(),
+    choices: z
+      .array(
+        z.object({
+          index: z.number().int(),
+          message: z.object({
+            role: z.string(),
+            content: z.string().nullable().optional(),
+            refusal: z.string().nullable().optional(),
+            tool_calls: z.array(toolCallSchema).nullable().optional(),
+          }),
+          finish_reason: z.string().nullable().optional(),
+        }),
+      )
+      .min(1),
+    usage: usageSchema.nullable().optional(),
+  })
+  .describe('Failed to find required field [choices] in OpenAI chat completions response');
+
+export type ChatCompletionResponse = z.infer<typeof chatCompletionResponseSchema>;
+
+export const chatChunkSchema = z
+  .object({
+    id: z.string(),
+    model: z.string().optional(),
+    choices: z.array(
+      z.object({
+        index: z.number().int(),
+        delta: z
+          .object({
+            content: z.string().nullable().optional(),
+            refusal: z.string().nullable().optional(),
+            role: z.string().nullable().optional(),
+            tool_calls: z
+              .array(
+                z.object({
+                  index: z.number().int(),
+                  id: z.string().nullable().optional(),
+                  type: z.string().nullable().optional(),
+                  function: z
+                    .object({ name: z.string().nullable().optional(), arguments: z.string().nullable().optional() })
+                    .nullable()
+                    .optional(),
+                }),
+              )
+              .nullable()
+              .optional(),
+          })
+          .default({}),
+        finish_reason: z.string().nullable().optional(),
+      }),
+    ),
+    usage: usageSchema.nullable().optional(),
+  })
+  .describe('Failed to find required field [choices] in OpenAI chat completions response');
+
+export type ChatChunk = z.infer<typeof chatChunkSchema>;
+
+const errorBodySchema = z.object({
+  error: z.object({
+    message: z.string(),
+    type: z.string().nullable().optional(),
+    param: z.string().nullable().optional(),
+    // Usually a string, but OpenAI (and compatible servers) sometimes send a number, e.g. `"code": 502`.
+    code: z.union([z.string(), z.number()]).nullable().optional(),
+  }),
+});
+
+/** OpenAI's error body `{"error":{"message","type","param","code"}}`, as sent with an HTTP error or in a stream. */
+export const openAiErrorDetails = errorDetailsFrom(errorBodySchema, ({ error }) => ({
+  message: error.message,
+  type: error.type ?? undefined,
+  param: error.param ?? undefined,
+  code: error.code === null || error.code === undefined ? undefined : String(error.code),
+}));
