@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import { Pool } from 'undici';
 import { loadConfig } from '../server/config';
 import { startServer } from '../server/server';
-import { DEFAULT_API_KEY, startMockOpenAi } from '../test/support/mock-openai';
+import { DEFAULT_API_KEY, startMockOpenAi } from '../test/providers/openai/mock-openai';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);

@@ -6,9 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildTestModels, localModelsConfig } from './support/local-models';
-import { DEFAULT_API_KEY, startMockOpenAi, type MockOpenAi } from './support/mock-openai';
-import { startTestServer, type TestResponse, type TestServer } from './support/server';
+import { buildTestModels, localModelsConfig } from '../support/local-models';
+import { DEFAULT_API_KEY, startMockOpenAi, type MockOpenAi } from '../providers/openai/mock-openai';
+import { startTestServer, type TestResponse, type TestServer } from '../support/server';
 
 interface SpecExample {
   file: string;
@@ -22,7 +22,7 @@ interface SpecExample {
 
 function indexPath(): string {
   const relative = path.join('..', 'shared', 'reference', 'spec-examples', 'index.json');
-  const candidates = [path.resolve(__dirname, '..', relative), path.resolve(process.cwd(), relative)];
+  const candidates = [path.resolve(__dirname, '..', '..', relative), path.resolve(process.cwd(), relative)];
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
 }
 

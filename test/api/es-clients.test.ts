@@ -5,9 +5,9 @@
 import { Client as Client8, errors as errors8, type estypes as es8 } from 'es8';
 import { Client as Client9, errors as errors9, type estypes as es9 } from 'es9';
 import type { Readable } from 'node:stream';
-import { buildTestModels, localModelsConfig } from './support/local-models';
-import { DEFAULT_API_KEY, embeddingFor, startMockOpenAi, type MockOpenAi } from './support/mock-openai';
-import { startTestServer, type TestServer } from './support/server';
+import { buildTestModels, localModelsConfig } from '../support/local-models';
+import { DEFAULT_API_KEY, embeddingFor, startMockOpenAi, type MockOpenAi } from '../providers/openai/mock-openai';
+import { startTestServer, type TestServer } from '../support/server';
 
 let mock: MockOpenAi;
 let server: TestServer;

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createInfergateClient, InfergateError, type InfergateClient, type StreamEvent } from '../client';
-import { LineStartBomStripper } from '../client/sse';
+import { createInfergateClient, InfergateError, type InfergateClient, type StreamEvent } from '../../client';
+import { LineStartBomStripper } from '../../client/sse';
 
 const BOM = '\uFEFF';
 const frame = (event: 'message' | 'error', data: unknown) =>

@@ -4,10 +4,10 @@
  * Also deployment reuse through `deployment_id` (§9.1): settings copied from the deployment, inference through it,
  * and a deployment that outlives the endpoint that started it while another endpoint uses it.
  */
-import { buildTestModels, localModelsConfig } from './support/local-models';
-import { expectEsError } from './support/es-error';
-import { deploymentsById } from './support/trained-models';
-import { startTestServer, type TestResponse, type TestServer } from './support/server';
+import { buildTestModels, localModelsConfig } from '../../support/local-models';
+import { expectSimpleEsError } from '../../support/assertions';
+import { deploymentsById } from '../../support/trained-models';
+import { startTestServer, type TestResponse, type TestServer } from '../../support/server';
 
 let server: TestServer;
 
@@ -194,7 +194,7 @@ const idOf = (path: string) => path.split('/').at(-1)!;
 
 describe('PUT errors of the elasticsearch service', () => {
   test.each(PUT_ERRORS)('$name → $status $type', async ({ path, body, status, type, reason }) => {
-    expectEsError(await server.call('PUT', path, body), status, type, reason);
+    expectSimpleEsError(await server.call('PUT', path, body), status, type, reason);
     // Nothing was left behind: no endpoint, no deployment under the endpoint's id.
     const id = idOf(path);
     expect((await server.call('GET', `/_inference/${id}`)).status).toBe(404);
@@ -236,7 +236,7 @@ describe('deployment_id: reusing a deployment', () => {
 
   test('a model_id that does not match the deployment’s model → 400', async () => {
     const response = await server.call('PUT', '/_inference/text_embedding/third-glove', elasticsearch({ deployment_id: 'first-glove', model_id: '.multilingual-e5-small' }));
-    expectEsError(response, 400, STATUS, 'Deployment [first-glove] uses model [glove-twitter-25d-sif] which does not match the model [.multilingual-e5-small] in the request.');
+    expectSimpleEsError(response, 400, STATUS, 'Deployment [first-glove] uses model [glove-twitter-25d-sif] which does not match the model [.multilingual-e5-small] in the request.');
     expect((await server.call('GET', '/_inference/third-glove')).status).toBe(404);
     // The refused PUT did not stop the deployment it named.
     expect([...(await deploymentsById(server)).keys()]).toEqual(['first-glove']);
@@ -268,7 +268,7 @@ describe('deployment_id: reusing a deployment', () => {
   test('the id of a deployment still running cannot become a new endpoint’s id', async () => {
     // Another model with the same task type: before the fix the new endpoint silently ran the old deployment.
     const response = await server.call('PUT', '/_inference/text_embedding/first-glove', deployment('test-token-embedder'));
-    expectEsError(
+    expectSimpleEsError(
       response,
       400,
       STATUS,
@@ -283,7 +283,7 @@ describe('deployment_id: reusing a deployment', () => {
     expect((await server.call('DELETE', '/_inference/second-glove')).status).toBe(200);
     expect((await deploymentsById(server)).has('first-glove')).toBe(false);
     const stats = await server.call('GET', '/_ml/trained_models/first-glove/_stats');
-    expectEsError(stats, 404, NOT_FOUND, 'No known trained model with model_id [first-glove]');
+    expectSimpleEsError(stats, 404, NOT_FOUND, 'No known trained model with model_id [first-glove]');
     // With the deployment gone the id is free again.
     const again = await server.call('PUT', '/_inference/text_embedding/first-glove', deployment(GLOVE));
     expect(again.status).toBe(200);
@@ -309,7 +309,7 @@ describe('POST on a local endpoint with the wrong task type', () => {
     ['text_embedding', '.rerank-v1-elasticsearch', 'rerank'],
   ])('POST /_inference/%s/%s → 400 Incompatible task_type', async (requested, id, actual) => {
     const body = requested === 'rerank' ? { input: ['a'], query: 'q' } : { input: 'a' };
-    expectEsError(
+    expectSimpleEsError(
       await server.call('POST', `/_inference/${requested}/${id}`, body),
       400,
       STATUS,

@@ -10,8 +10,9 @@ import {
   type JsonObject,
   type MockOpenAi,
   type RecordedRequest,
-} from './support/mock-openai';
-import { startTestServer, type TestServer } from './support/server';
+} from './mock-openai';
+import { BOM, DONE_FRAME, expectEventStream, framesOf, postRaw, type Frame } from '../../support/assertions';
+import { startTestServer, type TestServer } from '../../support/server';
 
 let server: TestServer;
 let mock: MockOpenAi;
@@ -27,54 +28,10 @@ afterAll(async () => {
   await mock?.close();
 });
 
-const BOM = '\uFEFF';
-const DONE_FRAME = `${BOM}event: message\ndata: [DONE]\n\n`;
 const newId = (prefix: string) => `${prefix}-${++idCounter}`;
 const bodyOf = (request: RecordedRequest) => request.body as JsonObject;
-
-interface RawResponse {
-  status: number;
-  headers: Headers;
-  /** The body decoded without dropping byte-order marks. */
-  text: string;
-}
-
-/** POSTs JSON with fetch and decodes the whole body keeping every BOM (`response.text()` would strip the first). */
-async function post(path: string, body: unknown): Promise<RawResponse> {
-  const response = await fetch(server.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
-  return { status: response.status, headers: response.headers, text };
-}
-
-interface Frame {
-  event: 'message' | 'error';
-  data: string;
-}
-
-/** Splits an SSE body into frames, requiring Elasticsearch's exact framing for each (reference §4.1). */
-function framesOf(text: string): Frame[] {
-  expect(text.endsWith('\n\n')).toBe(true);
-  return text
-    .slice(0, -2)
-    .split('\n\n')
-    .map((raw) => {
-      const match = /^\uFEFFevent: (message|error)\ndata: ([^\n]*)$/.exec(raw);
-      if (!match) throw new Error(`not an Elasticsearch SSE frame: ${JSON.stringify(raw)}`);
-      return { event: match[1] as Frame['event'], data: match[2] };
-    });
-}
-
+const post = (path: string, body: unknown) => postRaw(server, path, body);
 const json = (frame: Frame) => JSON.parse(frame.data) as JsonObject;
-
-function expectEventStream(response: RawResponse, status: number): void {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  expect(response.headers.get('x-elastic-product')).toBe('Elasticsearch');
-}
 
 const esErrorFrame = (status: number, type: string, reason: string) =>
   `${BOM}event: error\ndata: ${JSON.stringify({ error: { root_cause: [{ type, reason }], type, reason }, status })}\n\n`;

@@ -1,5 +1,5 @@
-import { startMockOpenAi, type MockOpenAi, DEFAULT_API_KEY } from './support/mock-openai';
-import { startTestServer, type TestServer } from './support/server';
+import { startMockOpenAi, type MockOpenAi, DEFAULT_API_KEY } from '../providers/openai/mock-openai';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 let mock: MockOpenAi;

@@ -4,12 +4,12 @@
  * fetched and used by id, start their deployment on first use (§9.4), are reserved for PUT (§1.4) and DELETE (§2.3),
  * come back after a forced delete, and stay listable when the model behind them is not installed.
  */
-import { DEFAULT_BUILTIN_MODELS } from '../server/config';
-import { buildTestModels, localModelsConfig } from './support/local-models';
-import { SHARED_MODELS_DIR } from './support/shared-models';
-import { expectEsError } from './support/es-error';
-import { deploymentsById } from './support/trained-models';
-import { startTestServer, type TestResponse, type TestServer } from './support/server';
+import { DEFAULT_BUILTIN_MODELS } from '../../../server/config';
+import { buildTestModels, localModelsConfig } from '../../support/local-models';
+import { SHARED_MODELS_DIR } from '../../support/shared-models';
+import { expectSimpleEsError } from '../../support/assertions';
+import { deploymentsById } from '../../support/trained-models';
+import { startTestServer, type TestResponse, type TestServer } from '../../support/server';
 
 const ELSER = '.elser-2-elasticsearch';
 const E5 = '.multilingual-e5-small-elasticsearch';
@@ -127,17 +127,17 @@ describe('with the built-in models installed', () => {
       const body = { service: 'elasticsearch', service_settings: { model_id: MODEL_OF[id], num_threads: 1, num_allocations: 1 } };
       const reason = `Validation Failed: 1: Invalid inference_id; '${id}' can contain lowercase alphanumeric (a-z and 0-9), hyphens or underscores; must start and end with alphanumeric;`;
       const taskType = EXPECTED[id as keyof typeof EXPECTED].task_type;
-      expectEsError(await server.call('PUT', `/_inference/${taskType}/${id}`, body), 400, 'action_request_validation_exception', reason);
-      expectEsError(await server.call('PUT', `/_inference/${id}`, { ...body, task_type: taskType }), 400, 'action_request_validation_exception', reason);
+      expectSimpleEsError(await server.call('PUT', `/_inference/${taskType}/${id}`, body), 400, 'action_request_validation_exception', reason);
+      expectSimpleEsError(await server.call('PUT', `/_inference/${id}`, { ...body, task_type: taskType }), 400, 'action_request_validation_exception', reason);
       // Nothing changed.
       expect((await server.call('GET', `/_inference/${id}`)).json).toEqual({ endpoints: [EXPECTED[id as keyof typeof EXPECTED]] });
     });
 
     test.each(DEFAULT_IDS)('DELETE %s without force=true is refused as reserved', async (id) => {
       const reason = `[${id}] is a reserved inference endpoint. Use the force=true query parameter to delete the inference endpoint.`;
-      expectEsError(await server.call('DELETE', `/_inference/${id}`), 400, 'status_exception', reason);
+      expectSimpleEsError(await server.call('DELETE', `/_inference/${id}`), 400, 'status_exception', reason);
       const taskType = EXPECTED[id as keyof typeof EXPECTED].task_type;
-      expectEsError(await server.call('DELETE', `/_inference/${taskType}/${id}?force=false`), 400, 'status_exception', reason);
+      expectSimpleEsError(await server.call('DELETE', `/_inference/${taskType}/${id}?force=false`), 400, 'status_exception', reason);
       expect((await server.call('GET', `/_inference/${id}`)).status).toBe(200);
     });
   });

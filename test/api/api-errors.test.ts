@@ -5,9 +5,9 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_API_KEY, startMockOpenAi, type MockOpenAi } from './support/mock-openai';
-import { expectEsError } from './support/es-error';
-import { startTestServer, type TestResponse, type TestServer } from './support/server';
+import { DEFAULT_API_KEY, startMockOpenAi, type MockOpenAi } from '../providers/openai/mock-openai';
+import { expectSimpleEsError } from '../support/assertions';
+import { startTestServer, type TestResponse, type TestServer } from '../support/server';
 
 let mock: MockOpenAi;
 let server: TestServer;
@@ -177,7 +177,7 @@ afterAll(async () => {
 
 describe('errors of reference §10', () => {
   test.each(ERROR_CASES)('$name → $status $type', async ({ method, path: pathAndQuery, body, status, type, reason }) => {
-    expectEsError(await call(method, pathAndQuery, body), status, type, reason);
+    expectSimpleEsError(await call(method, pathAndQuery, body), status, type, reason);
   });
 
   test('no failed request created or changed anything', async () => {
@@ -425,7 +425,7 @@ describe('DELETE', () => {
 
     const real = await call('DELETE', '/_inference/completion/dry-run-target');
     expect(real.json).toEqual({ acknowledged: true, pipelines: [], indexes: [] });
-    expectEsError(await call('GET', '/_inference/dry-run-target'), 404, NOT_FOUND, 'Inference endpoint not found [dry-run-target]');
+    expectSimpleEsError(await call('GET', '/_inference/dry-run-target'), 404, NOT_FOUND, 'Inference endpoint not found [dry-run-target]');
   });
 });
 
@@ -458,7 +458,7 @@ describe('concurrent creation of the same id', () => {
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 400]);
     const loser = responses.find((r) => r.status === 400)!;
-    expectEsError(loser, 400, 'resource_already_exists_exception', 'Inference endpoint [raced] already exists');
+    expectSimpleEsError(loser, 400, 'resource_already_exists_exception', 'Inference endpoint [raced] already exists');
     const listed = await target().call('GET', '/_inference/text_embedding/_all');
     expect(listed.json.endpoints.filter((e: { inference_id: string }) => e.inference_id === 'raced')).toHaveLength(1);
     expect((await target().call('DELETE', '/_inference/raced')).status).toBe(200);

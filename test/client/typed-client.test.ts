@@ -13,9 +13,9 @@ import {
   type EndpointInfo,
   type InfergateClient,
   type StreamEvent,
-} from '../client';
-import { DEFAULT_API_KEY, embeddingFor, startMockOpenAi, type MockOpenAi } from './support/mock-openai';
-import { startTestServer, type TestServer } from './support/server';
+} from '../../client';
+import { DEFAULT_API_KEY, embeddingFor, startMockOpenAi, type MockOpenAi } from '../providers/openai/mock-openai';
+import { startTestServer, type TestServer } from '../support/server';
 
 let mock: MockOpenAi;
 let server: TestServer;

@@ -4,10 +4,10 @@
  * model runs, live allocation updates, DELETE and restart. The load runs on `synthetic-bert-l4-h128`, whose random
  * weights make it compute-bound like a real small model (its vectors mean nothing; only equality is checked).
  */
-import type { Config } from '../server/config';
-import { buildTestModels, localModelsConfig } from './support/local-models';
-import { type DeploymentStats } from './support/trained-models';
-import { startTestServer, type TestResponse, type TestServer } from './support/server';
+import type { Config } from '../../../server/config';
+import { buildTestModels, localModelsConfig } from '../../support/local-models';
+import { type DeploymentStats } from '../../support/trained-models';
+import { startTestServer, type TestResponse, type TestServer } from '../../support/server';
 
 const BERT = 'synthetic-bert-l4-h128';
 const GLOVE = 'glove-twitter-25d-sif';

@@ -12,8 +12,9 @@ import {
   type JsonObject,
   type MockOpenAi,
   type RecordedRequest,
-} from './support/mock-openai';
-import { startTestServer, type TestResponse, type TestServer } from './support/server';
+} from './mock-openai';
+import { expectEsError, expectNoSecret } from '../../support/assertions';
+import { startTestServer, type TestResponse, type TestServer } from '../../support/server';
 
 let server: TestServer;
 let mock: MockOpenAi;
@@ -33,28 +34,6 @@ afterAll(async () => {
 const newId = (prefix: string) => `${prefix}-${++idCounter}`;
 
 const bodyOf = (request: RecordedRequest) => request.body as JsonObject;
-
-/** Every 8-character run of a secret: none may appear in anything the server says. */
-function fragmentsOf(secret: string, size = 8): string[] {
-  const fragments: string[] = [];
-  for (let i = 0; i + size <= secret.length; i++) fragments.push(secret.slice(i, i + size));
-  return fragments;
-}
-
-function expectNoSecret(text: string, secret: string): void {
-  expect(text).not.toContain(secret);
-  for (const fragment of fragmentsOf(secret)) expect(text).not.toContain(fragment);
-}
-
-function expectEsError(response: TestResponse, status: number, type: string, reason: string | RegExp): void {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(response.json?.status).toBe(status);
-  expect(response.json?.error?.type).toBe(type);
-  if (typeof reason === 'string') expect(response.json.error.reason).toBe(reason);
-  else expect(response.json.error.reason).toMatch(reason);
-  expect(Array.isArray(response.json.error.root_cause)).toBe(true);
-}
 
 async function putEmbedding(
   target: TestServer,

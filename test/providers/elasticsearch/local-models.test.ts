@@ -1,6 +1,6 @@
 /** The local engine through HTTP: each kind of model the engine recognises gives sensible results. */
-import { buildTestModels, localModelsConfig } from './support/local-models';
-import { startTestServer, type TestServer } from './support/server';
+import { buildTestModels, localModelsConfig } from '../../support/local-models';
+import { startTestServer, type TestServer } from '../../support/server';
 
 let server: TestServer;
 

@@ -1,6 +1,6 @@
 /** SIGTERM's path (`stop()`): in-flight requests and streams finish, new connections are refused. */
-import { DEFAULT_API_KEY, startMockOpenAi, type MockOpenAi } from './support/mock-openai';
-import { startTestServer, type TestServer } from './support/server';
+import { DEFAULT_API_KEY, startMockOpenAi, type MockOpenAi } from '../providers/openai/mock-openai';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 let mock: MockOpenAi;

@@ -5,7 +5,7 @@ import {
   embeddingFor,
   startMockOpenAi,
   type MockOpenAi,
-} from './support/mock-openai';
+} from './mock-openai';
 
 interface EmbeddingItem {
   object: string;

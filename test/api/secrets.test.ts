@@ -1,7 +1,8 @@
 /** Secrets are write-only: neither the key nor any 8-character piece of it may appear in a response or a log line,
  * whatever the path — PUT, GET, _update, inference, provider errors that quote the key, streams. */
-import { DEFAULT_API_KEY, startMockOpenAi, type MockOpenAi } from './support/mock-openai';
-import { startTestServer, type TestServer } from './support/server';
+import { DEFAULT_API_KEY, startMockOpenAi, type MockOpenAi } from '../providers/openai/mock-openai';
+import { leaks } from '../support/assertions';
+import { startTestServer, type TestServer } from '../support/server';
 
 const WRONG_KEY = 'sk-wrongkey-9f8e7d6c5b4a3210fedcba98';
 const ROTATED_KEY = 'sk-test-valid-key-0123456789abcdef';
@@ -17,16 +18,6 @@ afterAll(async () => {
   await server.stop();
   await mock.close();
 });
-
-function fragments(secret: string): string[] {
-  const pieces: string[] = [];
-  for (let i = 0; i + 8 <= secret.length; i++) pieces.push(secret.slice(i, i + 8));
-  return pieces;
-}
-
-function leaks(texts: string[], secret: string): string[] {
-  return fragments(secret).filter((piece) => texts.some((text) => text.includes(piece)));
-}
 
 test('no key or fragment of a key leaves the server', async () => {
   const settings = { api_key: WRONG_KEY, model_id: 'gpt-4o-mini', url: mock.chatUrl };
