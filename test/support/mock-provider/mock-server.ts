@@ -142,6 +142,8 @@ export interface StreamOptions {
 
 export class MockProvider {
   url = '';
+  /** Delay before each streamed frame, for every route (cleared by `reset()`). */
+  frameDelayMs = 0;
   readonly requests: RecordedRequest[] = [];
   private readonly faults = new Map<string, MockFault[]>();
   private readonly server: Server;
@@ -225,6 +227,7 @@ export class MockProvider {
     this.requests.length = 0;
     this.faults.clear();
     this.aborted = 0;
+    this.frameDelayMs = 0;
   }
 
   /** Close the server, destroying open sockets (hanging and streaming requests included). */
@@ -247,8 +250,9 @@ export class MockProvider {
     try {
       res.writeHead(200, { 'content-type': options.contentType ?? 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': `req_${randomId(32)}` });
       res.flushHeaders();
+      const delay = options.frameDelayMs || this.frameDelayMs;
       for (const frame of kept) {
-        if (options.frameDelayMs) await sleep(options.frameDelayMs, signal);
+        if (delay) await sleep(delay, signal);
         if (signal.aborted) return;
         res.write(frame);
       }
