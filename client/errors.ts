@@ -26,7 +26,7 @@ export function isElasticsearchError(body: unknown): body is ElasticsearchError 
 }
 
 export function isUnifiedError(body: unknown): body is UnifiedError {
-  return hasErrorObject(body) && typeof body.error.message === 'string' && typeof body.error.code === 'string';
+  return hasErrorObject(body) && typeof body.error.message === 'string' && typeof body.error.type === 'string';
 }
 
 /** Builds the error for an HTTP answer; `body` is what openapi-fetch read (parsed JSON or text). */
@@ -42,7 +42,7 @@ export function errorFromEnvelope(body: unknown): InfergateError {
 
 function statusOfEnvelope(body: ErrorEnvelope | string | undefined): number {
   if (isElasticsearchError(body) && typeof body.status === 'number') return body.status;
-  if (isUnifiedError(body)) return STATUS_BY_CODE[body.error.code] ?? 500;
+  if (isUnifiedError(body)) return (body.error.code && STATUS_BY_CODE[body.error.code]) || 500;
   return 500;
 }
 

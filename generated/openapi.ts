@@ -657,56 +657,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"];
-        OpenAiEmbeddingServiceSettings: {
-            api_key?: components["schemas"]["OpenAiApiKey"];
-            model_id: components["schemas"]["ModelId"];
-            organization_id?: components["schemas"]["OpenAiOrganizationId"];
-            /** @description The embeddings endpoint to call, the whole URL (`https://api.openai.com/v1/embeddings` when not set). */
-            url?: components["schemas"]["Url"];
-            /** @description Output vector length (text-embedding-3 models and later). Sent upstream only when set here. */
-            dimensions?: components["schemas"]["Dimensions"];
-            /** @description Similarity measure of the vectors; `dot_product` when not set. */
-            similarity?: components["schemas"]["Similarity"];
-            max_input_tokens?: components["schemas"]["MaxInputTokens"];
-            /**
-             * @default {
-             *       "requests_per_minute": 3000
-             *     }
-             */
-            rate_limit?: {
-                /** @default 3000 */
-                requests_per_minute?: unknown;
-            } & components["schemas"]["RateLimit"];
-            client_id?: components["schemas"]["OpenAiClientId"];
-            client_secret?: components["schemas"]["OpenAiClientSecret"];
-            scopes?: components["schemas"]["OpenAiScopes"];
-            token_url?: components["schemas"]["OpenAiTokenUrl"];
-        } & (components["schemas"]["OpenAiExactlyOneCredential"] & components["schemas"]["OpenAiOAuth2Together"]);
-        OpenAiChatServiceSettings: {
-            api_key?: components["schemas"]["OpenAiApiKey"];
-            model_id: components["schemas"]["ModelId"];
-            organization_id?: components["schemas"]["OpenAiOrganizationId"];
-            /** @description The chat completions endpoint to call, the whole URL (`https://api.openai.com/v1/chat/completions` when not set). */
-            url?: components["schemas"]["Url"];
-            /**
-             * @default {
-             *       "requests_per_minute": 500
-             *     }
-             */
-            rate_limit?: {
-                /** @default 500 */
-                requests_per_minute?: unknown;
-            } & components["schemas"]["RateLimit"];
-            client_id?: components["schemas"]["OpenAiClientId"];
-            client_secret?: components["schemas"]["OpenAiClientSecret"];
-            scopes?: components["schemas"]["OpenAiScopes"];
-            token_url?: components["schemas"]["OpenAiTokenUrl"];
-        } & (components["schemas"]["OpenAiExactlyOneCredential"] & components["schemas"]["OpenAiOAuth2Together"]);
-        OpenAiTaskSettings: {
-            user?: components["schemas"]["User"];
-            headers?: components["schemas"]["Headers"];
-        };
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["DeepSeek"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -876,12 +827,6 @@ export interface components {
                 embedding: number[];
             }[];
         };
-        /**
-         * Similarity
-         * @description The similarity measure of the embeddings.
-         * @enum {string}
-         */
-        Similarity: "cosine" | "dot_product" | "l2_norm";
         RerankResult: {
             /** @description Sorted by `relevance_score`, highest first. */
             rerank: {
@@ -1027,15 +972,15 @@ export interface components {
          * @example {
          *       "error": {
          *         "code": "bad_request",
-         *         "message": "Incompatible task_type for unified API, the requested type [completion] must be one of [chat_completion]",
+         *         "message": "Incompatible task_type, the requested type [chat_completion] does not match the model type [completion]",
          *         "type": "status_exception"
          *       }
          *     }
          */
         UnifiedError: {
             error: {
-                /** @description Lower-cased HTTP status name (`bad_request`, `not_found`, ...) or the provider's own code. */
-                code: string;
+                /** @description Lower-cased HTTP status name (`bad_request`, `not_found`, ...) or the provider's own code; absent from an error the provider sent mid-stream without a code. */
+                code?: string;
                 message: string;
                 param?: string;
                 /** @description The exception name or the provider's error type. */
@@ -1097,6 +1042,12 @@ export interface components {
          */
         Dimensions: number;
         /**
+         * Similarity
+         * @description The similarity measure of the embeddings.
+         * @enum {string}
+         */
+        Similarity: "cosine" | "dot_product" | "l2_norm";
+        /**
          * Maximum Input Tokens
          * @description Allows you to specify the maximum number of tokens per input.
          */
@@ -1131,6 +1082,31 @@ export interface components {
          * @description Where OAuth2 access tokens are requested (client-credentials grant).
          */
         OpenAiTokenUrl: components["schemas"]["Url"];
+        OpenAiEmbeddingServiceSettings: {
+            api_key?: components["schemas"]["OpenAiApiKey"];
+            model_id: components["schemas"]["ModelId"];
+            organization_id?: components["schemas"]["OpenAiOrganizationId"];
+            /** @description The embeddings endpoint to call, the whole URL (`https://api.openai.com/v1/embeddings` when not set). */
+            url?: components["schemas"]["Url"];
+            /** @description Output vector length (text-embedding-3 models and later). Sent upstream only when set here. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            /**
+             * @default {
+             *       "requests_per_minute": 3000
+             *     }
+             */
+            rate_limit?: {
+                /** @default 3000 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+            client_id?: components["schemas"]["OpenAiClientId"];
+            client_secret?: components["schemas"]["OpenAiClientSecret"];
+            scopes?: components["schemas"]["OpenAiScopes"];
+            token_url?: components["schemas"]["OpenAiTokenUrl"];
+        } & (components["schemas"]["OpenAiExactlyOneCredential"] & components["schemas"]["OpenAiOAuth2Together"]);
         /**
          * User
          * @description The end user, forwarded to the provider (its abuse monitoring).
@@ -1142,6 +1118,10 @@ export interface components {
          */
         Headers: {
             [key: string]: string;
+        };
+        OpenAiTaskSettings: {
+            user?: components["schemas"]["User"];
+            headers?: components["schemas"]["Headers"];
         };
         SentenceChunkingSettings: {
             /**
@@ -1216,6 +1196,26 @@ export interface components {
             task_settings?: components["schemas"]["OpenAiTaskSettings"];
             chunking_settings?: components["schemas"]["ChunkingSettings"];
         };
+        OpenAiChatServiceSettings: {
+            api_key?: components["schemas"]["OpenAiApiKey"];
+            model_id: components["schemas"]["ModelId"];
+            organization_id?: components["schemas"]["OpenAiOrganizationId"];
+            /** @description The chat completions endpoint to call, the whole URL (`https://api.openai.com/v1/chat/completions` when not set). */
+            url?: components["schemas"]["Url"];
+            /**
+             * @default {
+             *       "requests_per_minute": 500
+             *     }
+             */
+            rate_limit?: {
+                /** @default 500 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+            client_id?: components["schemas"]["OpenAiClientId"];
+            client_secret?: components["schemas"]["OpenAiClientSecret"];
+            scopes?: components["schemas"]["OpenAiScopes"];
+            token_url?: components["schemas"]["OpenAiTokenUrl"];
+        } & (components["schemas"]["OpenAiExactlyOneCredential"] & components["schemas"]["OpenAiOAuth2Together"]);
         /**
          * @example {
          *       "service": "openai",
@@ -1386,6 +1386,43 @@ export interface components {
          * @description Deprecated alias of the elasticsearch service for ELSER (sparse_embedding only).
          */
         Elser: components["schemas"]["ElserSparseEmbedding"];
+        DeepSeekServiceSettings: {
+            /** @description The DeepSeek API authentication key. For more details about generating DeepSeek API keys, refer to https://api-docs.deepseek.com. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            model_id: components["schemas"]["ModelId"];
+            /** @description The URL endpoint to use for the requests, the whole chat completions URL. */
+            url?: components["schemas"]["Url"];
+        };
+        /**
+         * @example {
+         *       "service": "deepseek",
+         *       "service_settings": {
+         *         "api_key": "DeepSeek-Api-key",
+         *         "model_id": "deepseek-chat"
+         *       }
+         *     }
+         */
+        DeepSeekCompletion: {
+            /** @constant */
+            service: "deepseek";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["DeepSeekServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        DeepSeekChatCompletion: {
+            /** @constant */
+            service: "deepseek";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["DeepSeekServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * DeepSeek
+         * @description DeepSeek chat models through its OpenAI-compatible API.
+         */
+        DeepSeek: components["schemas"]["DeepSeekCompletion"] | components["schemas"]["DeepSeekChatCompletion"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -1685,9 +1722,6 @@ export interface components {
 export type SchemaTrainedModelsStatsResponse = components['schemas']['TrainedModelsStatsResponse'];
 export type SchemaTrainedModelStats = components['schemas']['TrainedModelStats'];
 export type SchemaCreateEndpointRequest = components['schemas']['CreateEndpointRequest'];
-export type SchemaOpenAiEmbeddingServiceSettings = components['schemas']['OpenAiEmbeddingServiceSettings'];
-export type SchemaOpenAiChatServiceSettings = components['schemas']['OpenAiChatServiceSettings'];
-export type SchemaOpenAiTaskSettings = components['schemas']['OpenAiTaskSettings'];
 export type SchemaEndpointInfo = components['schemas']['EndpointInfo'];
 export type SchemaGetEndpointsResponse = components['schemas']['GetEndpointsResponse'];
 export type SchemaDeleteEndpointResponse = components['schemas']['DeleteEndpointResponse'];
@@ -1702,7 +1736,6 @@ export type SchemaTextEmbeddingResult = components['schemas']['TextEmbeddingResu
 export type SchemaSparseEmbeddingResult = components['schemas']['SparseEmbeddingResult'];
 export type SchemaEmbeddingRequest = components['schemas']['EmbeddingRequest'];
 export type SchemaEmbeddingResult = components['schemas']['EmbeddingResult'];
-export type SchemaSimilarity = components['schemas']['Similarity'];
 export type SchemaRerankResult = components['schemas']['RerankResult'];
 export type SchemaCompletionResult = components['schemas']['CompletionResult'];
 export type SchemaCompletionStreamEvent = components['schemas']['CompletionStreamEvent'];
@@ -1722,6 +1755,7 @@ export type SchemaModelId = components['schemas']['ModelId'];
 export type SchemaOpenAiOrganizationId = components['schemas']['OpenAiOrganizationId'];
 export type SchemaUrl = components['schemas']['Url'];
 export type SchemaDimensions = components['schemas']['Dimensions'];
+export type SchemaSimilarity = components['schemas']['Similarity'];
 export type SchemaMaxInputTokens = components['schemas']['MaxInputTokens'];
 export type SchemaRequestsPerMinute = components['schemas']['RequestsPerMinute'];
 export type SchemaRateLimit = components['schemas']['RateLimit'];
@@ -1729,14 +1763,17 @@ export type SchemaOpenAiClientId = components['schemas']['OpenAiClientId'];
 export type SchemaOpenAiClientSecret = components['schemas']['OpenAiClientSecret'];
 export type SchemaOpenAiScopes = components['schemas']['OpenAiScopes'];
 export type SchemaOpenAiTokenUrl = components['schemas']['OpenAiTokenUrl'];
+export type SchemaOpenAiEmbeddingServiceSettings = components['schemas']['OpenAiEmbeddingServiceSettings'];
 export type SchemaUser = components['schemas']['User'];
 export type SchemaHeaders = components['schemas']['Headers'];
+export type SchemaOpenAiTaskSettings = components['schemas']['OpenAiTaskSettings'];
 export type SchemaSentenceChunkingSettings = components['schemas']['SentenceChunkingSettings'];
 export type SchemaWordChunkingSettings = components['schemas']['WordChunkingSettings'];
 export type SchemaRecursiveChunkingSettings = components['schemas']['RecursiveChunkingSettings'];
 export type SchemaNoneChunkingSettings = components['schemas']['NoneChunkingSettings'];
 export type SchemaOpenAiTextEmbedding = components['schemas']['OpenAiTextEmbedding'];
 export type SchemaOpenAiEmbedding = components['schemas']['OpenAiEmbedding'];
+export type SchemaOpenAiChatServiceSettings = components['schemas']['OpenAiChatServiceSettings'];
 export type SchemaOpenAiCompletion = components['schemas']['OpenAiCompletion'];
 export type SchemaOpenAiChatCompletion = components['schemas']['OpenAiChatCompletion'];
 export type SchemaOpenAi = components['schemas']['OpenAi'];
@@ -1754,6 +1791,10 @@ export type SchemaElasticsearchRerank = components['schemas']['ElasticsearchRera
 export type SchemaElasticsearch = components['schemas']['Elasticsearch'];
 export type SchemaElserSparseEmbedding = components['schemas']['ElserSparseEmbedding'];
 export type SchemaElser = components['schemas']['Elser'];
+export type SchemaDeepSeekServiceSettings = components['schemas']['DeepSeekServiceSettings'];
+export type SchemaDeepSeekCompletion = components['schemas']['DeepSeekCompletion'];
+export type SchemaDeepSeekChatCompletion = components['schemas']['DeepSeekChatCompletion'];
+export type SchemaDeepSeek = components['schemas']['DeepSeek'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

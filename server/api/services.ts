@@ -38,7 +38,8 @@ function describeField(key: string, schema: JsonSchema, required: boolean, taskT
     type: FIELD_TYPES[type ?? 'string'] ?? 'str',
     supported_task_types: taskTypes,
   };
-  if (field.default !== undefined) result.default_value = field.default;
+  const listedDefault = field.default ?? field['x-infergate-listed-default'];
+  if (listedDefault !== undefined) result.default_value = listedDefault;
   if (field.description) result.description = field.description;
   return result;
 }

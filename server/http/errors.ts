@@ -10,8 +10,9 @@ export interface ErrorCauseJson {
 
 export interface EsErrorOptions {
   causedBy?: EsError;
-  /** Unified envelope only: the provider's own error code and type, and the offending parameter. */
-  unifiedCode?: string;
+  /** Unified envelope only: the provider's own error code (null: none, and no status name in its place) and type,
+   * and the offending parameter. */
+  unifiedCode?: string | null;
   unifiedType?: string;
   param?: string;
 }
@@ -20,7 +21,7 @@ export class EsError extends Error {
   readonly status: number;
   readonly type: string;
   readonly causedBy?: EsError;
-  readonly unifiedCode?: string;
+  readonly unifiedCode?: string | null;
   readonly unifiedType?: string;
   readonly param?: string;
 
@@ -106,19 +107,20 @@ const STATUS_NAMES: Record<number, string> = {
 export const statusName = (status: number): string => STATUS_NAMES[status] ?? `status_${status}`;
 
 export interface UnifiedErrorBody {
-  error: { code: string; message: string; param?: string; type: string };
+  error: { code?: string; message: string; param?: string; type: string };
 }
 
+/** Keys in Elasticsearch's order (code, message, param, type); a code or param it has not is left out. */
 export function unifiedEnvelope(error: EsError): UnifiedErrorBody {
-  const body: UnifiedErrorBody = {
+  const code = error.unifiedCode === undefined ? statusName(error.status) : error.unifiedCode;
+  return {
     error: {
-      code: error.unifiedCode ?? statusName(error.status),
+      ...(code === null ? {} : { code }),
       message: error.reason,
+      ...(error.param === undefined ? {} : { param: error.param }),
       type: error.unifiedType ?? error.type,
     },
   };
-  if (error.param !== undefined) body.error.param = error.param;
-  return body;
 }
 
 /** Turns anything thrown into an EsError; unknown failures become a 500 whose message does not leak internals. */

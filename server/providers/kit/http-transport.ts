@@ -41,6 +41,8 @@ export interface UpstreamRequest {
   originName?: string;
   /** Whether the endpoint's rate limit applies (not to token requests). */
   rateLimited?: boolean;
+  /** The JSON content type as the service's Elasticsearch request sets it (default with `charset=UTF-8`). */
+  contentType?: string;
 }
 
 /** Thrown by a response reader for an answer worth asking again for (Elasticsearch retries parse failures). */
@@ -56,9 +58,12 @@ function abortError(deadline: Deadline): EsError {
   return deadline.timedOut ? deadline.timeoutError() : new ClientGoneError();
 }
 
-function encode(body: unknown): { contentType: string; text: string } {
+/** Elasticsearch's XContentType.JSON media type. */
+const JSON_MEDIA_TYPE = 'application/json; charset=UTF-8';
+
+function encode(body: unknown, jsonType = JSON_MEDIA_TYPE): { contentType: string; text: string } {
   if (body instanceof URLSearchParams) return { contentType: 'application/x-www-form-urlencoded', text: body.toString() };
-  return { contentType: 'application/json', text: JSON.stringify(body) };
+  return { contentType: jsonType, text: JSON.stringify(body) };
 }
 
 export class ProviderHttp {
@@ -83,7 +88,7 @@ export class ProviderHttp {
   async post<T>(scope: CallScope, call: UpstreamRequest, read: ResponseReader<T>): Promise<T> {
     const { deadline } = scope;
     const url = this.target(scope, call);
-    let { contentType, text } = encode(call.body);
+    let { contentType, text } = encode(call.body, call.contentType);
     const started = Date.now();
     let delay = this.config.retryInitialDelayMs;
     for (let attempt = 1; ; attempt++) {
@@ -99,7 +104,7 @@ export class ProviderHttp {
         const outcome = providerError({ status: response.statusCode, headers: response.headers, body, url }, scope.errors, call.policy);
         failure = outcome.error;
         if (outcome.failure.retry === 'no' || (outcome.failure.retry === 'truncated' && !call.truncated)) throw failure;
-        if (outcome.failure.retry === 'truncated') ({ contentType, text } = encode(call.truncated!()));
+        if (outcome.failure.retry === 'truncated') ({ contentType, text } = encode(call.truncated!(), call.contentType));
         retryAfterMs = Number(response.headers['retry-after'] ?? 0) * 1000 || 0;
       } catch (error) {
         if (deadline.signal.aborted) throw abortError(deadline);

@@ -30,6 +30,8 @@ export interface ProviderClientConfig {
 export interface RequestOptions {
   /** Elasticsearch's name of the request in messages, e.g. `OpenAI embeddings`. */
   name: string;
+  /** What Elasticsearch says it failed to do when an answer is unreadable (default `Failed to send <name> request`). */
+  failedToSend?: string;
   policy: StatusPolicy;
   truncated?: () => unknown;
   /** Leave out the config's headers (a token request). */
@@ -37,6 +39,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   originName?: string;
   rateLimited?: boolean;
+  /** `application/json` without the charset, for the requests Elasticsearch sends so. */
+  contentType?: string;
   /** This request's error parser and unified type, when not the service's (some handlers read bodies their own way). */
   errorDetails?: ErrorDetailsParser;
   unifiedErrorType?: string;
@@ -58,6 +62,8 @@ function withRequiredHeaders(extra: Record<string, string> | undefined, required
   const kept = Object.entries(extra).filter(([name]) => !reserved.has(name.toLowerCase()));
   return { ...Object.fromEntries(kept), ...required };
 }
+
+const failedToSend = (options: RequestOptions) => options.failedToSend ?? `Failed to send ${options.name} request`;
 
 const expectation = (schema: Schema) => schema.description ?? 'the response does not have the expected shape';
 
@@ -90,8 +96,8 @@ export class ProviderClient {
   }
 
   /** An answer that parsed but does not make sense (e.g. fewer vectors than inputs). */
-  unreadable(context: CallContext, request: string, detail: string): EsError {
-    return unreadableResponse(this.scope(context).errors, request, detail);
+  unreadable(context: CallContext, options: RequestOptions, detail: string): EsError {
+    return unreadableResponse(this.scope(context).errors, failedToSend(options), detail);
   }
 
   /** POSTs `body` and returns the answer as `schema` reads it (its `description` says what was expected). */
@@ -100,15 +106,15 @@ export class ProviderClient {
     const call = await this.upstreamRequest(context, scope, url, body, options);
     return this.http.post(scope, call, async (response) => {
       const text = await response.body.text();
-      if (text.trim() === '') throw emptyResponse(scope.errors, options.name);
+      if (text.trim() === '') throw emptyResponse(scope.errors, failedToSend(options));
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch {
-        throw new RetryableFailure(unreadableResponse(scope.errors, options.name, 'the response body is not valid JSON'));
+        throw new RetryableFailure(unreadableResponse(scope.errors, failedToSend(options), 'the response body is not valid JSON'));
       }
       const parsed = schema.safeParse(json);
-      if (!parsed.success) throw new RetryableFailure(unreadableResponse(scope.errors, options.name, expectation(schema)));
+      if (!parsed.success) throw new RetryableFailure(unreadableResponse(scope.errors, failedToSend(options), expectation(schema)));
       return parsed.data as z.infer<S>;
     });
   }
@@ -166,6 +172,7 @@ export class ProviderClient {
       truncated: options.truncated,
       originName: options.originName,
       rateLimited: options.rateLimited,
+      contentType: options.contentType,
     };
   }
 }

@@ -34,10 +34,13 @@ function parseJson(text: string): unknown {
 
 const redact = (text: string | undefined, context: ErrorContext) => (text === undefined ? undefined : redactSecrets(text, context.secrets));
 
-function withDetails(status: number, reason: string, details: ProviderErrorDetails | undefined, context: ErrorContext): EsError {
-  const message = details?.message ? `${reason}. Error message: [${details.message}]` : reason;
-  return statusException(status, redactSecrets(message, context.secrets), {
-    unifiedCode: redact(details?.code, context),
+/** `reason` is ours (redacted where it quotes the provider or a URL); the provider's message is redacted here. The
+ * inference id is never redacted: it is the user's name for the endpoint, not a secret, and may share letters with one. */
+function withDetails(status: number, reason: string, details: ProviderErrorDetails | undefined, context: ErrorContext, midStream = false): EsError {
+  const message = details?.message ? `${reason}. Error message: [${redactSecrets(details.message, context.secrets)}]` : reason;
+  return statusException(status, message, {
+    // In a stream Elasticsearch keeps the provider's code or none; before it, a status name stands in for none.
+    unifiedCode: redact(details?.code, context) ?? (midStream ? null : undefined),
     unifiedType: details?.type ?? context.unifiedErrorType ?? (details ? undefined : UNREADABLE_ERROR_TYPE),
     param: details?.param,
   });
@@ -49,30 +52,28 @@ export function providerError(response: FailedResponse, context: ErrorContext, p
   const details = (context.errorDetails ?? genericErrorDetails)(parseJson(response.body), response.body);
   // Provider 5xx (and anything else unexpected) is reported as 400: the request could not be served as asked.
   const status = response.status < 500 && response.status >= 400 ? response.status : 400;
-  const reason = `${failure.prefix} for request from inference entity id [${context.inferenceId}] status [${response.status}]`;
+  const reason = `${redactSecrets(failure.prefix, context.secrets)} for request from inference entity id [${context.inferenceId}] status [${response.status}]`;
   return { error: withDetails(status, reason, details, context), failure };
 }
 
 /** An error the provider sent inside a stream; always a 500, as in Elasticsearch's streaming processors. */
 export function streamedProviderError(details: ProviderErrorDetails | undefined, context: ErrorContext): EsError {
   const reason = `Received an error response for request from inference entity id [${context.inferenceId}]`;
-  if (details) return withDetails(500, reason, details, context);
+  if (details) return withDetails(500, reason, details, context, true);
   return statusException(500, reason, { unifiedCode: 'stream_error', unifiedType: context.unifiedErrorType ?? UNREADABLE_ERROR_TYPE });
 }
 
-/** A 2xx answer that could not be read (`request` is Elasticsearch's name of it, e.g. `OpenAI embeddings`). */
-export function unreadableResponse(context: ErrorContext, request: string, detail: string): EsError {
-  return statusException(500, redactSecrets(`Failed to send ${request} request. Cause: ${detail}`, context.secrets));
+/** A 2xx answer that could not be read: `<what failed>. Cause: <why>` (e.g. `Failed to send OpenAI embeddings request`). */
+export function unreadableResponse(context: ErrorContext, failedToSend: string, detail: string): EsError {
+  return statusException(500, `${failedToSend}. Cause: ${redactSecrets(detail, context.secrets)}`);
 }
 
-export function emptyResponse(context: ErrorContext, request: string): EsError {
-  return unreadableResponse(context, request, `Response body was empty for request from inference entity id [${context.inferenceId}]`);
+export function emptyResponse(context: ErrorContext, failedToSend: string): EsError {
+  return unreadableResponse(context, failedToSend, `Response body was empty for request from inference entity id [${context.inferenceId}]`);
 }
 
 export function connectionError(context: ErrorContext, url: string, cause: unknown): EsError {
   const code = (cause as { code?: string })?.code ?? (cause as Error)?.message ?? 'unknown error';
-  return statusException(
-    400,
-    redactSecrets(`Failed to send request from inference entity id [${context.inferenceId}] to [${url}]: ${code}`, context.secrets),
-  );
+  const where = redactSecrets(`[${url}]: ${code}`, context.secrets);
+  return statusException(400, `Failed to send request from inference entity id [${context.inferenceId}] to ${where}`);
 }

@@ -27,6 +27,15 @@ export interface ChatWire extends ChatBodyOptions {
   extraHeaders?(context: CallContext): Record<string, string>;
   /** Elasticsearch's name of the request in messages, e.g. `OpenAI chat completions`. */
   requestName: string;
+  /** Its name for the unified chat request, when not the same. */
+  chatRequestName?: string;
+  /** What it says it failed to do when an answer is unreadable, when not `Failed to send <name> request`. */
+  failedToSend?(context: CallContext, route: 'completion' | 'chat'): string;
+  /** Whether a completion takes exactly one input (Elasticsearch's SingleInputSenderExecutableAction; default true);
+   * otherwise every input is a user message of one conversation. */
+  singleInput?: boolean;
+  /** The request's content type when not Elasticsearch's default (`application/json; charset=UTF-8`). */
+  contentType?: string;
   /** How errors read on the completion routes and on the unified chat route, when not the service's default. */
   completionErrors?: ErrorReading;
   chatErrors?: ErrorReading;
@@ -59,8 +68,8 @@ export class OpenAiCompatibleChat {
     for await (const chunk of this.stream(context, request, 'chat')) yield toChunk(chunk);
   }
 
-  /** Elasticsearch's completion action takes exactly one input. */
   private single(input: string[]): ChatCompletionRequest {
+    if (this.wire.singleInput === false) return { messages: input.map((content) => completionRequest(content).messages[0]) };
     if (input.length !== 1) throw badRequest(`${this.wire.requestName} only accepts 1 input`);
     return completionRequest(input[0]);
   }
@@ -76,7 +85,16 @@ export class OpenAiCompatibleChat {
   }
 
   private options(context: CallContext, route: 'completion' | 'chat'): RequestOptions {
-    const errors = route === 'chat' ? this.wire.chatErrors : this.wire.completionErrors;
-    return { name: this.wire.requestName, policy: openAiChatStatusPolicy, headers: this.wire.extraHeaders?.(context), ...errors };
+    const { wire } = this;
+    const errors = route === 'chat' ? wire.chatErrors : wire.completionErrors;
+    const name = route === 'chat' ? (wire.chatRequestName ?? wire.requestName) : wire.requestName;
+    return {
+      name,
+      failedToSend: wire.failedToSend?.(context, route),
+      policy: openAiChatStatusPolicy,
+      headers: wire.extraHeaders?.(context),
+      contentType: wire.contentType,
+      ...errors,
+    };
   }
 }

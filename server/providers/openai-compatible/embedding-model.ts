@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { CallContext } from '../../inference/call-context';
 import { inBatches } from '../kit/batches';
 import type { ErrorDetailsParser } from '../kit/error-details';
-import type { ProviderClient } from '../kit/provider-client';
+import type { ProviderClient, RequestOptions } from '../kit/provider-client';
 import { openAiStatusPolicy, type StatusPolicy } from '../kit/status-policy';
 import { embeddingsResponseSchema } from './schemas';
 
@@ -27,6 +27,7 @@ export interface EmbeddingsWire {
   reader?: VectorReader<z.ZodTypeAny>;
   policy?: StatusPolicy;
   errorDetails?: ErrorDetailsParser;
+  contentType?: string;
 }
 
 /** OpenAI's answer: `data[*].embedding`, each with its `index` (OpenAI does not promise the order). */
@@ -55,19 +56,17 @@ export class OpenAiCompatibleEmbeddings {
   private async embedBatch(context: CallContext, input: string[], inputType: string | undefined): Promise<number[][]> {
     const { wire } = this;
     const reader = wire.reader ?? openAiVectors;
-    const answer = await this.client.postJson(context, wire.url(context), wire.body(context, input, inputType), reader.schema, {
+    const options: RequestOptions = {
       name: wire.requestName,
       policy: wire.policy ?? openAiStatusPolicy,
       truncated: () => wire.body(context, halved(input), inputType),
       headers: wire.extraHeaders?.(context),
       errorDetails: wire.errorDetails,
-    });
+      contentType: wire.contentType,
+    };
+    const answer = await this.client.postJson(context, wire.url(context), wire.body(context, input, inputType), reader.schema, options);
     const vectors = reader.vectors(answer, input.length);
-    if (!vectors) throw this.countMismatch(context, input.length);
+    if (!vectors) throw this.client.unreadable(context, options, `the provider did not return ${input.length} embeddings in input order`);
     return vectors;
-  }
-
-  private countMismatch(context: CallContext, expected: number) {
-    return this.client.unreadable(context, this.wire.requestName, `the provider did not return ${expected} embeddings indexed 0..${expected - 1}`);
   }
 }

@@ -1,12 +1,8 @@
 /** The `openai` service (reference §8.1): OpenAI, or any server that speaks its API at the endpoint's `url`. What is
  * OpenAI's own lives here (organization, OAuth2, the `user` and `headers` task settings); the wire is shared. */
 import type { CallContext } from '../../inference/call-context';
-import { ProviderClient } from '../kit/provider-client';
 import { serviceSettings, taskSettings } from '../kit/settings';
-import { OpenAiCompatibleChat } from '../openai-compatible/chat-model';
-import { OpenAiCompatibleEmbeddings } from '../openai-compatible/embedding-model';
-import { textOnlyEmbedding } from '../openai-compatible/embedding-task';
-import { openAiErrorDetails } from '../openai-compatible/schemas';
+import { openAiCompatibleProvider } from '../openai-compatible';
 import type { InferenceProvider, ProviderDependencies } from '../types';
 import { OpenAiAuth } from './openai-auth';
 
@@ -15,7 +11,8 @@ const CHAT_URL = 'https://api.openai.com/v1/chat/completions';
 /** Elasticsearch's EMBEDDING_MAX_BATCH_SIZE for OpenAI (also the API's limit of inputs per request). */
 const EMBEDDING_BATCH_SIZE = 2048;
 
-const settings = (context: CallContext) => serviceSettings<'OpenAiEmbeddingServiceSettings'>(context);
+const embeddingSettings = (context: CallContext) => serviceSettings<'OpenAiEmbeddingServiceSettings'>(context);
+const chatSettings = (context: CallContext) => serviceSettings<'OpenAiChatServiceSettings'>(context);
 const tasks = (context: CallContext) => taskSettings<'OpenAiTaskSettings'>(context);
 /** `user` when set: Elasticsearch writes it last, only when there is one. */
 const user = (context: CallContext) => (tasks(context).user !== undefined ? { user: tasks(context).user } : {});
@@ -23,41 +20,33 @@ const extraHeaders = (context: CallContext) => tasks(context).headers ?? {};
 
 export function createProvider({ http }: ProviderDependencies): InferenceProvider {
   const auth = new OpenAiAuth();
-  const client: ProviderClient = new ProviderClient(http, {
+  const provider = openAiCompatibleProvider(http, {
     provider: 'openai',
-    headers: (context) => auth.headers(context, client),
-    errorDetails: openAiErrorDetails,
+    headers: (context) => auth.headers(context, provider.client),
     onAuthenticationFailure: (context) => auth.rejected(context),
-  });
-  const embeddings = new OpenAiCompatibleEmbeddings(client, {
-    url: (context) => settings(context).url ?? EMBEDDINGS_URL,
-    batchSize: EMBEDDING_BATCH_SIZE,
-    requestName: 'OpenAI embeddings',
-    extraHeaders,
-    body: (context, input) => ({
-      input,
-      model: settings(context).model_id,
-      ...user(context),
-      // Only a dimension the user asked for goes upstream; a learned one is the model's own default.
-      ...(context.endpoint.internal.dimensions_set_by_user ? { dimensions: settings(context).dimensions } : {}),
-    }),
-  });
-  const chat = new OpenAiCompatibleChat(client, {
-    url: (context) => serviceSettings<'OpenAiChatServiceSettings'>(context).url ?? CHAT_URL,
-    model: (context) => serviceSettings<'OpenAiChatServiceSettings'>(context).model_id,
-    tokenLimitField: 'max_completion_tokens',
-    streamOptions: true,
-    extraFields: user,
-    extraHeaders,
-    requestName: 'OpenAI chat completions',
-  });
-  return {
     embeddingValidation: { defaultSimilarity: 'dot_product', userDimensionsMustMatch: true },
-    textEmbedding: async (context, { input }) => ({ text_embedding: (await embeddings.embed(context, input)).map((embedding) => ({ embedding })) }),
-    embedding: textOnlyEmbedding(embeddings),
-    completion: (context, { input }) => chat.completion(context, input),
-    streamCompletion: (context, { input }) => chat.streamCompletion(context, input),
-    chatCompletion: (context, request) => chat.chat(context, request),
-    streamChatCompletion: (context, request) => chat.streamChat(context, request),
-  };
+    embeddings: {
+      url: (context) => embeddingSettings(context).url ?? EMBEDDINGS_URL,
+      batchSize: EMBEDDING_BATCH_SIZE,
+      requestName: 'OpenAI embeddings',
+      extraHeaders,
+      body: (context, input) => ({
+        input,
+        model: embeddingSettings(context).model_id,
+        ...user(context),
+        // Only a dimension the user asked for goes upstream; a learned one is the model's own default.
+        ...(context.endpoint.internal.dimensions_set_by_user ? { dimensions: embeddingSettings(context).dimensions } : {}),
+      }),
+    },
+    chat: {
+      url: (context) => chatSettings(context).url ?? CHAT_URL,
+      model: (context) => chatSettings(context).model_id,
+      tokenLimitField: 'max_completion_tokens',
+      streamOptions: true,
+      extraFields: user,
+      extraHeaders,
+      requestName: 'OpenAI chat completions',
+    },
+  });
+  return provider;
 }

@@ -24,6 +24,8 @@ export interface ProviderContract<M extends MockProvider> {
   secrets: readonly string[];
   /** Statuses Elasticsearch retries for the task type (default: its OpenAI handlers'). */
   retried?(taskType: TaskType): readonly number[];
+  /** False for a service without a `rate_limit` setting. */
+  rateLimited?: boolean;
 }
 
 const DEFAULT_RETRIED = (taskType: TaskType): readonly number[] =>
@@ -215,7 +217,7 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
       }
     });
 
-    test('requests wait for the rate limit; one still waiting at its timeout gets 429', async () => {
+    if (contract.rateLimited !== false) test('requests wait for the rate limit; one still waiting at its timeout gets 429', async () => {
       const limited = await startTestServer({ upstreamOrigins: { [service]: mock.url }, rateLimitIntervalMs: 60_000, skipValidation: true });
       try {
         const [taskType] = contract.taskTypes;
