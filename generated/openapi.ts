@@ -657,7 +657,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["DeepSeek"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["Groq"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -1423,6 +1423,109 @@ export interface components {
          * @description DeepSeek chat models through its OpenAI-compatible API.
          */
         DeepSeek: components["schemas"]["DeepSeekCompletion"] | components["schemas"]["DeepSeekChatCompletion"];
+        Ai21ServiceSettings: {
+            /** @description API Key for the provider you're connecting to. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /**
+             * Model
+             * @description Refer to the AI21 models documentation for the list of available inference models.
+             */
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * @default {
+             *       "requests_per_minute": 200
+             *     }
+             */
+            rate_limit?: {
+                /**
+                 * @description Minimize the number of rate limit errors.
+                 * @default 200
+                 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        /**
+         * @example {
+         *       "service": "ai21",
+         *       "service_settings": {
+         *         "api_key": "ai21-api-key",
+         *         "model_id": "jamba-large"
+         *       }
+         *     }
+         */
+        Ai21Completion: {
+            /** @constant */
+            service: "ai21";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["Ai21ServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        Ai21ChatCompletion: {
+            /** @constant */
+            service: "ai21";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["Ai21ServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * AI21
+         * @description AI21 Jamba models through AI21's chat completions API.
+         */
+        Ai21: components["schemas"]["Ai21Completion"] | components["schemas"]["Ai21ChatCompletion"];
+        GroqServiceSettings: {
+            /** @description The Groq API key. Generate keys from https://console.groq.com/keys. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /** @description The Groq model ID to use for this endpoint. */
+            model_id: components["schemas"]["ModelId"];
+            /** @description The absolute URL of the Groq chat completions endpoint. */
+            url?: components["schemas"]["Url"];
+            /**
+             * Organization ID
+             * @description Optional Groq organization identifier to scope API usage (sent as `Groq-Organization`).
+             */
+            organization_id?: string;
+            /**
+             * @default {
+             *       "requests_per_minute": 1000
+             *     }
+             */
+            rate_limit?: {
+                /**
+                 * @description Default number of requests per minute allowed for the Groq API.
+                 * @default 1000
+                 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        GroqTaskSettings: {
+            user?: components["schemas"]["User"];
+            /** @description Additional headers to include with Groq requests. */
+            headers?: components["schemas"]["Headers"];
+        };
+        /**
+         * @example {
+         *       "service": "groq",
+         *       "service_settings": {
+         *         "api_key": "groq-api-key",
+         *         "model_id": "llama-3.3-70b-versatile"
+         *       }
+         *     }
+         */
+        GroqChatCompletion: {
+            /** @constant */
+            service: "groq";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["GroqServiceSettings"];
+            task_settings?: components["schemas"]["GroqTaskSettings"];
+        };
+        /**
+         * Groq
+         * @description Groq models through its OpenAI-compatible API.
+         */
+        Groq: components["schemas"]["GroqChatCompletion"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -1795,6 +1898,14 @@ export type SchemaDeepSeekServiceSettings = components['schemas']['DeepSeekServi
 export type SchemaDeepSeekCompletion = components['schemas']['DeepSeekCompletion'];
 export type SchemaDeepSeekChatCompletion = components['schemas']['DeepSeekChatCompletion'];
 export type SchemaDeepSeek = components['schemas']['DeepSeek'];
+export type SchemaAi21ServiceSettings = components['schemas']['Ai21ServiceSettings'];
+export type SchemaAi21Completion = components['schemas']['Ai21Completion'];
+export type SchemaAi21ChatCompletion = components['schemas']['Ai21ChatCompletion'];
+export type SchemaAi21 = components['schemas']['Ai21'];
+export type SchemaGroqServiceSettings = components['schemas']['GroqServiceSettings'];
+export type SchemaGroqTaskSettings = components['schemas']['GroqTaskSettings'];
+export type SchemaGroqChatCompletion = components['schemas']['GroqChatCompletion'];
+export type SchemaGroq = components['schemas']['Groq'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

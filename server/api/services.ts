@@ -1,7 +1,7 @@
 /** GET /_inference/_services[/{task_type}] (reference §2.8), built from the service schemas in the spec. */
 import type { components } from '../../generated/openapi';
 import { flattenSchema, type JsonSchema } from '../openapi/document';
-import type { ServiceSpec } from '../openapi/service-catalog';
+import type { ServiceSpec, TaskVariant } from '../openapi/service-catalog';
 import { type TaskType, urlTaskTypeOrUnknown } from './services-task-type';
 import { type Handler } from './context';
 
@@ -44,24 +44,33 @@ function describeField(key: string, schema: JsonSchema, required: boolean, taskT
   return result;
 }
 
+/** The settings `_services` lists for a variant: its service settings (`rate_limit` by its inner key), and the task
+ * settings Elasticsearch lists beside them (`x-infergate-listed`, e.g. `headers`). */
+function listedFields(variant: TaskVariant): Array<[string, JsonSchema, boolean]> {
+  const settings = variant.serviceSettings;
+  const required = requiredFields(settings);
+  const fields: Array<[string, JsonSchema, boolean]> = [];
+  for (const [key, schema] of Object.entries(settings.properties ?? {})) {
+    const nested = flattenSchema(schema).properties;
+    if (key === 'rate_limit' && nested) {
+      for (const [inner, innerSchema] of Object.entries(nested)) fields.push([`${key}.${inner}`, innerSchema, false]);
+    } else fields.push([key, schema, required.has(key)]);
+  }
+  for (const [key, schema] of Object.entries(variant.taskSettings?.properties ?? {})) {
+    if (flattenSchema(schema)['x-infergate-listed'] === true) fields.push([key, schema, false]);
+  }
+  return fields;
+}
+
 function serviceInfo(service: ServiceSpec): ServiceInfo {
   const configurations: Record<string, Field> = {};
   for (const variant of service.variants.values()) {
-    const settings = variant.serviceSettings;
-    const required = requiredFields(settings);
-    for (const [key, schema] of Object.entries(settings.properties ?? {})) {
-      const nested = flattenSchema(schema).properties;
-      const entries: Array<[string, JsonSchema, boolean]> =
-        key === 'rate_limit' && nested
-          ? Object.entries(nested).map(([inner, innerSchema]) => [`${key}.${inner}`, innerSchema, false])
-          : [[key, schema, required.has(key)]];
-      for (const [name, fieldSchema, isRequired] of entries) {
-        const existing = configurations[name];
-        const taskTypes = [...(existing?.supported_task_types ?? []), variant.taskType];
-        configurations[name] = { ...describeField(name, fieldSchema, isRequired || !!existing?.required, taskTypes) };
-        if (existing?.default_value !== undefined && configurations[name].default_value === undefined) {
-          configurations[name].default_value = existing.default_value;
-        }
+    for (const [name, fieldSchema, isRequired] of listedFields(variant)) {
+      const existing = configurations[name];
+      const taskTypes = [...(existing?.supported_task_types ?? []), variant.taskType];
+      configurations[name] = { ...describeField(name, fieldSchema, isRequired || !!existing?.required, taskTypes) };
+      if (existing?.default_value !== undefined && configurations[name].default_value === undefined) {
+        configurations[name].default_value = existing.default_value;
       }
     }
   }

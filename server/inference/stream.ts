@@ -9,10 +9,13 @@ import { DONE, startEventStream, writeEvent, writeEventStreamError } from '../ht
 import type { CallContext } from './call-context';
 import { callError } from './call';
 
+/** How long an aborted stream's source may take to fail in its own words (a rate limit wait says 429, not 408). */
+const ABORT_GRACE_MS = 50;
+
 function nextBefore<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
+    const onAbort = () => setTimeout(() => reject(signal.reason), ABORT_GRACE_MS).unref();
     signal.addEventListener('abort', onAbort, { once: true });
     iterator.next().then(
       (result) => {

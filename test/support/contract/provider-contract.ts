@@ -157,7 +157,7 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
           for (let i = 0; i < 3; i++) mock.enqueueFault(route, { kind: 'malformed' });
           const response = (await infer(server, taskType, id)) as TestResponse;
           expect(response.status).toBe(500);
-          expect(response.json.error.reason).toMatch(/^Failed to send .+ request\. Cause: /);
+          expect(response.json.error.reason).toMatch(/^Failed to send .+\. Cause: /);
           expect(mock.requestsTo(route)).toHaveLength(3);
         });
       }
