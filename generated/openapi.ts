@@ -657,7 +657,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["Groq"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["Groq"] | components["schemas"]["Mistral"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -1526,6 +1526,76 @@ export interface components {
          * @description Groq models through its OpenAI-compatible API.
          */
         Groq: components["schemas"]["GroqChatCompletion"];
+        /** @description The API key of your Mistral account. Never returned. */
+        MistralApiKey: components["schemas"]["ApiKey"];
+        /**
+         * Model
+         * @description Refer to the Mistral models documentation for the list of available inference models.
+         */
+        MistralModel: string;
+        /**
+         * @default {
+         *       "requests_per_minute": 240
+         *     }
+         */
+        MistralRateLimit: {
+            /** @default 240 */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        MistralEmbeddingServiceSettings: {
+            api_key: components["schemas"]["MistralApiKey"];
+            model: components["schemas"]["MistralModel"];
+            /** @description Replaced by the size the validation call returns (Mistral's output size is the model's own). */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["MistralRateLimit"];
+        };
+        /**
+         * @example {
+         *       "service": "mistral",
+         *       "service_settings": {
+         *         "api_key": "Mistral-API-Key",
+         *         "model": "mistral-embed"
+         *       }
+         *     }
+         */
+        MistralTextEmbedding: {
+            /** @constant */
+            service: "mistral";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["MistralEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        MistralChatServiceSettings: {
+            api_key: components["schemas"]["MistralApiKey"];
+            model: components["schemas"]["MistralModel"];
+            rate_limit?: components["schemas"]["MistralRateLimit"];
+        };
+        MistralCompletion: {
+            /** @constant */
+            service: "mistral";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["MistralChatServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        MistralChatCompletion: {
+            /** @constant */
+            service: "mistral";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["MistralChatServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * Mistral
+         * @description Mistral models through Mistral's API.
+         */
+        Mistral: components["schemas"]["MistralTextEmbedding"] | components["schemas"]["MistralCompletion"] | components["schemas"]["MistralChatCompletion"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -1906,6 +1976,15 @@ export type SchemaGroqServiceSettings = components['schemas']['GroqServiceSettin
 export type SchemaGroqTaskSettings = components['schemas']['GroqTaskSettings'];
 export type SchemaGroqChatCompletion = components['schemas']['GroqChatCompletion'];
 export type SchemaGroq = components['schemas']['Groq'];
+export type SchemaMistralApiKey = components['schemas']['MistralApiKey'];
+export type SchemaMistralModel = components['schemas']['MistralModel'];
+export type SchemaMistralRateLimit = components['schemas']['MistralRateLimit'];
+export type SchemaMistralEmbeddingServiceSettings = components['schemas']['MistralEmbeddingServiceSettings'];
+export type SchemaMistralTextEmbedding = components['schemas']['MistralTextEmbedding'];
+export type SchemaMistralChatServiceSettings = components['schemas']['MistralChatServiceSettings'];
+export type SchemaMistralCompletion = components['schemas']['MistralCompletion'];
+export type SchemaMistralChatCompletion = components['schemas']['MistralChatCompletion'];
+export type SchemaMistral = components['schemas']['Mistral'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

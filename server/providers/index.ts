@@ -4,6 +4,7 @@ import { createProvider as ai21 } from './ai21';
 import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as groq } from './groq';
+import { createProvider as mistral } from './mistral';
 import { createProvider as openai } from './openai';
 import type { ProviderFactory } from './types';
 
@@ -12,5 +13,6 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   deepseek,
   elasticsearch,
   groq,
+  mistral,
   openai,
 };

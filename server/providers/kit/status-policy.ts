@@ -73,10 +73,28 @@ export const openAiChatStatusPolicy: StatusPolicy = (response) => {
   return failure.retry === 'truncated' ? { ...failure, retry: 'no' } : failure;
 };
 
-/** A policy that retries only the given statuses, with OpenAI's wording otherwise. */
-export function retryingOnly(statuses: readonly number[], policy: StatusPolicy): StatusPolicy {
-  return (response) => {
-    const failure = policy(response);
-    return { ...failure, retry: statuses.includes(response.status) ? (failure.retry === 'no' ? 'yes' : failure.retry) : 'no' };
-  };
+/** The 429 wording of Azure's handlers: without limit headers, only what remains. */
+function remainingRateLimit(response: FailedResponse): string {
+  if (header(response, 'x-ratelimit-limit-tokens') === 'unknown' && header(response, 'x-ratelimit-limit-requests') === 'unknown') {
+    return `${RATE_LIMIT}. Remaining tokens [${header(response, 'x-ratelimit-remaining-tokens')}]. Remaining requests [${header(response, 'x-ratelimit-remaining-requests')}].`;
+  }
+  return openAiRateLimit(response);
 }
+
+/** AzureMistralOpenAiExternalResponseHandler (Mistral's embeddings): every 4xx but 401, 413 and 429 is
+ * "unsuccessful". */
+export const azureMistralStatusPolicy: StatusPolicy = (response) => {
+  const { status } = response;
+  if (status === 500) return { prefix: SERVER_ERROR, retry: 'yes' };
+  if (status === 503) return { prefix: SERVER_BUSY, retry: 'yes' };
+  if (status > 500) return { prefix: SERVER_ERROR, retry: 'no' };
+  if (status === 429) return { prefix: remainingRateLimit(response), retry: 'yes' };
+  if (isContentTooLarge(response)) return { prefix: CONTENT_TOO_LARGE, retry: 'truncated' };
+  if (status === 401) return { prefix: AUTHENTICATION, retry: 'no' };
+  if (status >= 300 && status < 400) return { prefix: REDIRECTION, retry: 'no' };
+  return { prefix: UNSUCCESSFUL, retry: 'no' };
+};
+
+/** AzureOpenAiResponseHandler: OpenAI's, with Azure's 429 wording. */
+export const azureOpenAiStatusPolicy: StatusPolicy = (response) =>
+  response.status === 429 ? { prefix: remainingRateLimit(response), retry: 'yes' } : openAiStatusPolicy(response);
