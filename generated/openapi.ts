@@ -657,7 +657,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["Groq"] | components["schemas"]["Mistral"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Mistral"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -1474,6 +1474,85 @@ export interface components {
          * @description AI21 Jamba models through AI21's chat completions API.
          */
         Ai21: components["schemas"]["Ai21Completion"] | components["schemas"]["Ai21ChatCompletion"];
+        /** @description API Key for the provider you're connecting to. */
+        FireworksAiApiKey: components["schemas"]["ApiKey"];
+        /** @description The model ID to use for Fireworks AI requests. */
+        FireworksAiModelId: components["schemas"]["ModelId"];
+        /** @description The URL of the Fireworks AI endpoint. Useful for on-demand deployments. */
+        FireworksAiUrl: components["schemas"]["Url"];
+        /**
+         * @default {
+         *       "requests_per_minute": 6000
+         *     }
+         */
+        FireworksAiRateLimit: {
+            /**
+             * @description Minimize the number of rate limit errors.
+             * @default 6000
+             */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        FireworksAiEmbeddingServiceSettings: {
+            api_key: components["schemas"]["FireworksAiApiKey"];
+            model_id: components["schemas"]["FireworksAiModelId"];
+            /** @default https://api.fireworks.ai/inference/v1/embeddings */
+            url?: components["schemas"]["FireworksAiUrl"];
+            /** @description The number of dimensions the resulting output embeddings should have. Only supported by some models. For more information refer to https://docs.fireworks.ai/guides/querying-embeddings-models. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `cosine` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["FireworksAiRateLimit"];
+        };
+        /**
+         * @example {
+         *       "service": "fireworksai",
+         *       "service_settings": {
+         *         "api_key": "your-api-key",
+         *         "model_id": "fireworks/qwen3-embedding-8b"
+         *       }
+         *     }
+         */
+        FireworksAiTextEmbedding: {
+            /** @constant */
+            service: "fireworksai";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["FireworksAiEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        FireworksAiChatServiceSettings: {
+            api_key: components["schemas"]["FireworksAiApiKey"];
+            model_id: components["schemas"]["FireworksAiModelId"];
+            url?: components["schemas"]["FireworksAiUrl"];
+            rate_limit?: components["schemas"]["FireworksAiRateLimit"];
+        };
+        FireworksAiChatTaskSettings: {
+            user?: components["schemas"]["User"];
+            headers?: components["schemas"]["Headers"];
+        };
+        FireworksAiCompletion: {
+            /** @constant */
+            service: "fireworksai";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["FireworksAiChatServiceSettings"];
+            task_settings?: components["schemas"]["FireworksAiChatTaskSettings"];
+        };
+        FireworksAiChatCompletion: {
+            /** @constant */
+            service: "fireworksai";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["FireworksAiChatServiceSettings"];
+            task_settings?: components["schemas"]["FireworksAiChatTaskSettings"];
+        };
+        /**
+         * Fireworks AI
+         * @description Fireworks AI models through its OpenAI-compatible API (or an on-demand deployment through `url`).
+         */
+        FireworksAi: components["schemas"]["FireworksAiTextEmbedding"] | components["schemas"]["FireworksAiCompletion"] | components["schemas"]["FireworksAiChatCompletion"];
         GroqServiceSettings: {
             /** @description The Groq API key. Generate keys from https://console.groq.com/keys. */
             api_key: $Write<components["schemas"]["ApiKey"]>;
@@ -1696,6 +1775,14 @@ export interface components {
             completion_tokens: number;
             prompt_tokens: number;
             total_tokens: number;
+            /** @description Of the provider's details, Elasticsearch keeps the cached prompt tokens. */
+            prompt_tokens_details?: {
+                cached_tokens?: number;
+            };
+            /** @description Of the provider's details, Elasticsearch keeps the reasoning tokens. */
+            completion_tokens_details?: {
+                reasoning_tokens?: number;
+            };
         };
         AllocationStatus: {
             /** @description Allocations that have loaded the model. */
@@ -1972,6 +2059,17 @@ export type SchemaAi21ServiceSettings = components['schemas']['Ai21ServiceSettin
 export type SchemaAi21Completion = components['schemas']['Ai21Completion'];
 export type SchemaAi21ChatCompletion = components['schemas']['Ai21ChatCompletion'];
 export type SchemaAi21 = components['schemas']['Ai21'];
+export type SchemaFireworksAiApiKey = components['schemas']['FireworksAiApiKey'];
+export type SchemaFireworksAiModelId = components['schemas']['FireworksAiModelId'];
+export type SchemaFireworksAiUrl = components['schemas']['FireworksAiUrl'];
+export type SchemaFireworksAiRateLimit = components['schemas']['FireworksAiRateLimit'];
+export type SchemaFireworksAiEmbeddingServiceSettings = components['schemas']['FireworksAiEmbeddingServiceSettings'];
+export type SchemaFireworksAiTextEmbedding = components['schemas']['FireworksAiTextEmbedding'];
+export type SchemaFireworksAiChatServiceSettings = components['schemas']['FireworksAiChatServiceSettings'];
+export type SchemaFireworksAiChatTaskSettings = components['schemas']['FireworksAiChatTaskSettings'];
+export type SchemaFireworksAiCompletion = components['schemas']['FireworksAiCompletion'];
+export type SchemaFireworksAiChatCompletion = components['schemas']['FireworksAiChatCompletion'];
+export type SchemaFireworksAi = components['schemas']['FireworksAi'];
 export type SchemaGroqServiceSettings = components['schemas']['GroqServiceSettings'];
 export type SchemaGroqTaskSettings = components['schemas']['GroqTaskSettings'];
 export type SchemaGroqChatCompletion = components['schemas']['GroqChatCompletion'];

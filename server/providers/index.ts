@@ -3,6 +3,7 @@
 import { createProvider as ai21 } from './ai21';
 import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
+import { createProvider as fireworksai } from './fireworksai';
 import { createProvider as groq } from './groq';
 import { createProvider as mistral } from './mistral';
 import { createProvider as openai } from './openai';
@@ -12,6 +13,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   ai21,
   deepseek,
   elasticsearch,
+  fireworksai,
   groq,
   mistral,
   openai,

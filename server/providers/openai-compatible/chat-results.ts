@@ -1,6 +1,6 @@
 /** OpenAI's chat answers as Elasticsearch returns them: fixed key order, null fields left out (reference §4.3). */
 import type { ChatCompletion, ChatCompletionChunk } from '../types';
-import type { ChatChunk, ChatCompletionResponse } from './schemas';
+import type { ChatChunk, ChatCompletionResponse, Usage } from './schemas';
 
 /** Drops nulls and undefined, keeping the key order given. */
 function compact<T extends Record<string, unknown>>(entries: T): Partial<T> {
@@ -31,8 +31,20 @@ export function toChunk(chunk: ChatChunk): ChatCompletionChunk {
     ),
     model: chunk.model,
     object: 'chat.completion.chunk',
-    usage: chunk.usage ?? undefined,
+    usage: chunk.usage ? usageOf(chunk.usage) : undefined,
   }) as ChatCompletionChunk;
+}
+
+/** The token counts, and of the details the cached and reasoning tokens (what Elasticsearch re-emits). */
+function usageOf(usage: Usage): Record<string, unknown> {
+  const { completion_tokens, prompt_tokens, total_tokens, prompt_tokens_details: prompt, completion_tokens_details: completion } = usage;
+  return compact({
+    completion_tokens,
+    prompt_tokens,
+    total_tokens,
+    prompt_tokens_details: prompt?.cached_tokens === undefined ? undefined : { cached_tokens: prompt.cached_tokens },
+    completion_tokens_details: completion?.reasoning_tokens === undefined ? undefined : { reasoning_tokens: completion.reasoning_tokens },
+  });
 }
 
 export function toChatCompletion({ id, created, model, choices, usage }: ChatCompletionResponse): ChatCompletion {
@@ -51,7 +63,7 @@ export function toChatCompletion({ id, created, model, choices, usage }: ChatCom
       }) as ChatCompletion['choices'][number]['message'],
       finish_reason: choice.finish_reason ?? null,
     })),
-    usage: usage ?? undefined,
+    usage: usage ? usageOf(usage) : undefined,
   }) as ChatCompletion;
 }
 

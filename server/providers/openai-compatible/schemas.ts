@@ -19,7 +19,11 @@ const usageSchema = z.object({
   completion_tokens: z.number().int(),
   prompt_tokens: z.number().int(),
   total_tokens: z.number().int(),
+  prompt_tokens_details: z.object({ cached_tokens: z.number().int().optional() }).nullable().optional(),
+  completion_tokens_details: z.object({ reasoning_tokens: z.number().int().optional() }).nullable().optional(),
 });
+
+export type Usage = z.infer<typeof usageSchema>;
 
 export const chatCompletionResponseSchema = z
   .object({
