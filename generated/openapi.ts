@@ -657,7 +657,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Mistral"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -1675,6 +1675,113 @@ export interface components {
          * @description Mistral models through Mistral's API.
          */
         Mistral: components["schemas"]["MistralTextEmbedding"] | components["schemas"]["MistralCompletion"] | components["schemas"]["MistralChatCompletion"];
+        /** @description The NVIDIA API key (`nvapi-...`). Never returned. */
+        api_key: components["schemas"]["ApiKey"];
+        /** @description The whole URL to call, for a model not served at NVIDIA's default URL of the task type. */
+        url: components["schemas"]["Url"];
+        /**
+         * @default {
+         *       "requests_per_minute": 3000
+         *     }
+         */
+        rate_limit: {
+            /** @default 3000 */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        NvidiaEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key"];
+            model_id: components["schemas"]["ModelId"];
+            /** @default https://integrate.api.nvidia.com/v1/embeddings */
+            url?: components["schemas"]["url"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["rate_limit"];
+        };
+        NvidiaEmbeddingTaskSettings: {
+            /**
+             * Input Type
+             * @description Sent as NVIDIA's `input_type` (`ingest` as `passage`, `search` as `query`) when the request gives none; `query` when neither does.
+             * @enum {string}
+             */
+            input_type?: "ingest" | "search" | "internal_ingest" | "internal_search";
+            /**
+             * Truncate
+             * @description How NVIDIA truncates inputs longer than the model's window.
+             * @enum {string}
+             */
+            truncate?: "none" | "start" | "end";
+        };
+        /**
+         * @example {
+         *       "service": "nvidia",
+         *       "service_settings": {
+         *         "api_key": "nvidia-embeddings-token",
+         *         "model_id": "nvidia/llama-3.2-nv-embedqa-1b-v2"
+         *       }
+         *     }
+         */
+        NvidiaTextEmbedding: {
+            /** @constant */
+            service: "nvidia";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["NvidiaEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["NvidiaEmbeddingTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        NvidiaServiceSettings: {
+            /** @description The NVIDIA API key (`nvapi-...`). Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            model_id: components["schemas"]["ModelId"];
+            /** @description The whole URL to call, for a model not served at NVIDIA's default URL of the task type. */
+            url?: components["schemas"]["Url"];
+            /**
+             * @default {
+             *       "requests_per_minute": 3000
+             *     }
+             */
+            rate_limit?: {
+                /** @default 3000 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        NvidiaRerank: {
+            /** @constant */
+            service: "nvidia";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: {
+                /** @default https://ai.api.nvidia.com/v1/retrieval/nvidia/reranking */
+                url?: unknown;
+            } & components["schemas"]["NvidiaServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        NvidiaChatServiceSettings: {
+            /** @default https://integrate.api.nvidia.com/v1/chat/completions */
+            url?: unknown;
+        } & components["schemas"]["NvidiaServiceSettings"];
+        NvidiaCompletion: {
+            /** @constant */
+            service: "nvidia";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["NvidiaChatServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        NvidiaChatCompletion: {
+            /** @constant */
+            service: "nvidia";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["NvidiaChatServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * Nvidia
+         * @description NVIDIA NIM models (build.nvidia.com, or a self-hosted NIM through `url`).
+         */
+        Nvidia: components["schemas"]["NvidiaTextEmbedding"] | components["schemas"]["NvidiaRerank"] | components["schemas"]["NvidiaCompletion"] | components["schemas"]["NvidiaChatCompletion"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -2083,6 +2190,18 @@ export type SchemaMistralChatServiceSettings = components['schemas']['MistralCha
 export type SchemaMistralCompletion = components['schemas']['MistralCompletion'];
 export type SchemaMistralChatCompletion = components['schemas']['MistralChatCompletion'];
 export type SchemaMistral = components['schemas']['Mistral'];
+export type SchemaApiKey_2 = components['schemas']['api_key'];
+export type SchemaUrl_2 = components['schemas']['url'];
+export type SchemaRateLimit_2 = components['schemas']['rate_limit'];
+export type SchemaNvidiaEmbeddingServiceSettings = components['schemas']['NvidiaEmbeddingServiceSettings'];
+export type SchemaNvidiaEmbeddingTaskSettings = components['schemas']['NvidiaEmbeddingTaskSettings'];
+export type SchemaNvidiaTextEmbedding = components['schemas']['NvidiaTextEmbedding'];
+export type SchemaNvidiaServiceSettings = components['schemas']['NvidiaServiceSettings'];
+export type SchemaNvidiaRerank = components['schemas']['NvidiaRerank'];
+export type SchemaNvidiaChatServiceSettings = components['schemas']['NvidiaChatServiceSettings'];
+export type SchemaNvidiaCompletion = components['schemas']['NvidiaCompletion'];
+export type SchemaNvidiaChatCompletion = components['schemas']['NvidiaChatCompletion'];
+export type SchemaNvidia = components['schemas']['Nvidia'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

@@ -9,6 +9,7 @@ import { TASK_TYPES, type RequestedTaskType, type TaskType } from '../task-type'
 import { type ApiContext, type Handler, callTimeout, clientGoneSignal, pathParam, urlTaskType } from './context';
 import { callTaskSettings } from './endpoint-settings';
 import { findEndpoint } from './endpoint-lookup';
+import { checkInputType } from './input-type';
 import { INFERENCE_PARSER, validatedBody } from './request-body';
 
 interface InferenceBody {
@@ -47,7 +48,8 @@ function run(provider: InferenceProvider, call: CallContext, taskType: TaskType,
   const input = typeof body.input === 'string' ? [body.input] : body.input;
   switch (taskType) {
     case 'text_embedding':
-      return provider.textEmbedding?.(call, { input, inputType: body.input_type });
+      checkInputType(provider, body.input_type);
+      return provider.textEmbedding?.(call, { input, inputType: body.input_type?.toLowerCase() });
     case 'sparse_embedding':
       return provider.sparseEmbedding?.(call, { input });
     case 'rerank':

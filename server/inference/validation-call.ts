@@ -18,7 +18,8 @@ async function probe(provider: InferenceProvider, context: CallContext): Promise
   const input = [VALIDATION_INPUT];
   switch (context.endpoint.taskType) {
     case 'text_embedding': {
-      const result = await provider.textEmbedding!(context, { input, inputType: 'ingest' });
+      const inputType = provider.validationInputType ? provider.validationInputType(context) : 'ingest';
+      const result = await provider.textEmbedding!(context, { input, inputType });
       const first = result.text_embedding?.[0] ?? result.text_embedding_bytes?.[0] ?? result.text_embedding_bits?.[0];
       return first?.embedding.length;
     }

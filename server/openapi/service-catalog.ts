@@ -33,14 +33,15 @@ function constOf(schema: JsonSchema | undefined): string | undefined {
 
 function buildVariant(schema: JsonSchema): TaskVariant {
   const properties = schema.properties ?? {};
-  const serviceSettings = properties.service_settings ?? { type: 'object' };
+  // Flattened: a service's settings may extend another schema of its own through `allOf`.
+  const serviceSettings = flattenSchema(properties.service_settings ?? { type: 'object' });
   const settingProperties = serviceSettings.properties ?? {};
   const fields = Object.entries(settingProperties).map(([key, value]) => [key, flattenSchema(value)] as const);
   return {
     taskType: constOf(properties.task_type) as TaskType,
     schema,
     serviceSettings,
-    taskSettings: properties.task_settings,
+    taskSettings: properties.task_settings && flattenSchema(properties.task_settings),
     secretFields: fields.filter(([, field]) => field.writeOnly === true).map(([key]) => key),
     updatableFields: fields
       .filter(([, field]) => field.writeOnly === true || field['x-infergate-updatable'] === true)

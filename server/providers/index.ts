@@ -6,6 +6,7 @@ import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
 import { createProvider as groq } from './groq';
 import { createProvider as mistral } from './mistral';
+import { createProvider as nvidia } from './nvidia';
 import { createProvider as openai } from './openai';
 import type { ProviderFactory } from './types';
 
@@ -16,5 +17,6 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   fireworksai,
   groq,
   mistral,
+  nvidia,
   openai,
 };

@@ -40,6 +40,10 @@ export interface MultimodalEmbeddingInput {
   inputType?: string;
 }
 
+/** Which `input_type` a text_embedding call may give (Elasticsearch's per-service validateInputType): none but the
+ * internal ones (most services on OpenAI's wire), or an allowlist named after the service. */
+export type InputTypeRule = { kind: 'internal-only' } | { kind: 'allowlist'; values: readonly string[]; serviceName: string };
+
 /** What text_embedding validation records (reference §2.1 step 8). */
 export interface EmbeddingValidation {
   /** The similarity stored when the user gave none. */
@@ -64,6 +68,10 @@ export interface InferenceProvider {
   streamCompletion?(context: CallContext, input: { input: string[] }): AsyncIterable<CompletionStreamEvent>;
   chatCompletion?(context: CallContext, request: ChatCompletionRequest): Promise<ChatCompletion>;
   streamChatCompletion?(context: CallContext, request: ChatCompletionRequest): AsyncIterable<ChatCompletionChunk>;
+  /** The `input_type` values its text_embedding calls take (absent: any). */
+  inputTypes?: InputTypeRule;
+  /** The input type of the validation call's text embedding (default `ingest`, as Elasticsearch's INTERNAL_INGEST). */
+  validationInputType?(context: CallContext): string | undefined;
   /** How the generic validation call (server/inference/validation-call.ts) reads a text embedding. */
   embeddingValidation?: EmbeddingValidation;
   /** `embedding` inputs the service takes beyond one text item per input (else refused as Elasticsearch does). */

@@ -2,7 +2,7 @@
  * The request examples of the Elasticsearch specification (reference data in ../shared/reference/spec-examples) as
  * acceptance tests: every PUT example of a service infergate implements (all the spec defines) is accepted and
  * answered without secrets, and every POST example of text_embedding / completion / stream_completion /
- * chat_completion_unified works against an openai endpoint that points at the mock.
+ * chat_completion_unified works against an endpoint backed by a mock (openai's, nvidia's for embeddings).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,9 @@ import { loadDocument } from '../../server/openapi/document';
 import { ServiceCatalog } from '../../server/openapi/service-catalog';
 import { buildTestModels, localModelsConfig } from '../support/local-models';
 import { DEFAULT_API_KEY, startMockOpenAi, type MockOpenAi } from '../providers/openai/mock-openai';
+import type { OpenAiWireMock } from '../support/mock-provider/openai-wire-mock';
 import { startTestServer, type TestResponse, type TestServer } from '../support/server';
+import { NVIDIA_API_KEY, startMockNvidia } from '../providers/nvidia/mock-nvidia';
 
 interface SpecExample {
   file: string;
@@ -39,6 +41,7 @@ const PUT_EXAMPLES = REQUESTS.filter(
   (e) => e.api_dir.startsWith('put') && e.api_dir !== 'put_region_policy' && IMPLEMENTED_SERVICES.includes(String(serviceOf(e))),
 );
 const POST_EXAMPLES = REQUESTS.filter((e) => ['text_embedding', 'completion', 'stream_completion', 'chat_completion_unified'].includes(e.api_dir));
+const EMBEDDING_EXAMPLES = REQUESTS.filter((e) => e.api_dir === 'embedding');
 
 /** `PUT _inference/text_embedding/openai-embeddings` → method, `/_inference/text_embedding/openai-embeddings`, parts. */
 function parseMethodRequest(methodRequest: string | null): { method: string; path: string; segments: string[] } {
@@ -80,6 +83,7 @@ function events(text: string): { data: string[]; errors: number } {
 
 test('the example index was read and the selections are not empty', () => {
   expect(EXAMPLES.length).toBeGreaterThan(100);
+  expect(EMBEDDING_EXAMPLES.length).toBeGreaterThan(0);
   // Every implemented service that the specification gives examples for is exercised.
   const withExamples = new Set(REQUESTS.filter((e) => e.api_dir.startsWith('put')).map((e) => String(serviceOf(e))));
   expect(new Set(PUT_EXAMPLES.map((e) => serviceOf(e)))).toEqual(new Set(IMPLEMENTED_SERVICES.filter((name) => withExamples.has(name))));
@@ -130,35 +134,36 @@ describe('PUT examples of the implemented services (provider validation skipped)
   });
 });
 
-describe('POST examples against openai endpoints backed by the mock', () => {
+describe('POST examples against endpoints backed by mocks', () => {
   let mock: MockOpenAi;
+  // The text_embedding example (written for Cohere) gives an input_type, which OpenAI's endpoints refuse: NVIDIA's take it.
+  let nvidia: OpenAiWireMock;
   let server: TestServer;
   let created: string | undefined;
 
   beforeAll(async () => {
     mock = await startMockOpenAi();
-    server = await startTestServer();
+    nvidia = await startMockNvidia();
+    server = await startTestServer({ upstreamOrigins: { nvidia: nvidia.url } });
   });
   afterAll(async () => {
     await server?.stop();
     await mock?.close();
+    await nvidia?.close();
   });
   afterEach(async () => {
     if (created) expect((await server.call('DELETE', `/_inference/${created}`)).status).toBe(200);
     created = undefined;
     mock.reset();
+    nvidia.reset();
   });
 
   async function createEndpointFor(taskType: string, inferenceId: string): Promise<void> {
-    const embedding = taskType === 'text_embedding';
-    const response = await server.call('PUT', `/_inference/${taskType}/${inferenceId}`, {
-      service: 'openai',
-      service_settings: {
-        api_key: DEFAULT_API_KEY,
-        model_id: embedding ? 'text-embedding-3-small' : 'gpt-4o-mini',
-        url: embedding ? mock.embeddingsUrl : mock.chatUrl,
-      },
-    });
+    const body =
+      taskType === 'text_embedding'
+        ? { service: 'nvidia', service_settings: { api_key: NVIDIA_API_KEY, model_id: 'nvidia/llama-3.2-nv-embedqa-1b-v2' } }
+        : { service: 'openai', service_settings: { api_key: DEFAULT_API_KEY, model_id: 'gpt-4o-mini', url: mock.chatUrl } };
+    const response = await server.call('PUT', `/_inference/${taskType}/${inferenceId}`, body);
     expect(response.status).toBe(200);
     created = inferenceId;
   }
@@ -188,7 +193,7 @@ describe('POST examples against openai endpoints backed by the mock', () => {
         const inputs = typeof body.input === 'string' ? [body.input] : (body.input ?? []);
         expect(response.json.text_embedding).toHaveLength(inputs.length);
         for (const item of response.json.text_embedding) expect(item.embedding.length).toBeGreaterThan(0);
-        expect(mock.requestsTo('embeddings').at(-1)?.body).toMatchObject({ input: inputs });
+        expect(nvidia.requestsTo('embeddings').at(-1)?.body).toMatchObject({ input: inputs });
         break;
       }
       case 'completion':
@@ -210,6 +215,26 @@ describe('POST examples against openai endpoints backed by the mock', () => {
       }
       default:
         throw new Error(`unexpected api_dir ${example.api_dir}`);
+    }
+  });
+
+  /** OpenAI's embeddings API embeds text: its `embedding` endpoints take the text example and refuse the images. */
+  test.each(EMBEDDING_EXAMPLES.map((e) => [label(e), e] as const))('%s on an openai embedding endpoint', async (_label, example) => {
+    const { path: pathAndQuery, segments } = parseMethodRequest(example.method_request);
+    const put = await server.call('PUT', `/_inference/embedding/${segments.at(-1)}`, {
+      service: 'openai',
+      service_settings: { api_key: DEFAULT_API_KEY, model_id: 'text-embedding-3-small', url: mock.embeddingsUrl },
+    });
+    expect(put.status).toBe(200);
+    created = segments.at(-1);
+    const response = await server.call('POST', pathAndQuery, example.value);
+    const textOnly = !JSON.stringify(example.value).includes('"image"');
+    if (textOnly) {
+      expect(response.status).toBe(200);
+      expect(response.json.embeddings).toHaveLength((example.value as { input: unknown[] }).input.length);
+    } else {
+      expect(response.status).toBe(400);
+      expect(response.json.error.reason).toBe('The openai service does not support embedding with non-text inputs');
     }
   });
 });

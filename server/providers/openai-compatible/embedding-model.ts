@@ -22,6 +22,8 @@ export interface EmbeddingsWire {
   batchSize: number;
   /** Elasticsearch's name of the request in messages, e.g. `OpenAI embeddings`. */
   requestName: string;
+  /** What it says it failed to do when an answer is unreadable, when not `Failed to send <name> request`. */
+  failedToSend?(context: CallContext): string;
   body(context: CallContext, input: string[], inputType: string | undefined): Body;
   extraHeaders?(context: CallContext): Record<string, string>;
   reader?: VectorReader<z.ZodTypeAny>;
@@ -43,6 +45,17 @@ export const openAiVectors: VectorReader<typeof embeddingsResponseSchema> = {
 /** Elasticsearch's truncation for a "content too large" answer: every input keeps the first half of its text. */
 const halved = (input: string[]) => input.map((text) => text.slice(0, Math.floor(text.length / 2)));
 
+/** Elasticsearch's Truncator counts a token every three characters (OpenAI says four: it errs low). */
+const CHARS_PER_TOKEN = 3;
+
+/** Inputs cut to the endpoint's `max_input_tokens`, as Elasticsearch cuts them before sending. */
+function withinTokenLimit(context: CallContext, input: string[]): string[] {
+  const limit = context.endpoint.serviceSettings.max_input_tokens;
+  if (typeof limit !== 'number') return input;
+  const length = Math.floor(limit * CHARS_PER_TOKEN);
+  return input.map((text) => (text.length > length ? text.slice(0, length) : text));
+}
+
 export class OpenAiCompatibleEmbeddings {
   constructor(
     private readonly client: ProviderClient,
@@ -50,7 +63,7 @@ export class OpenAiCompatibleEmbeddings {
   ) {}
 
   embed(context: CallContext, input: string[], inputType?: string): Promise<number[][]> {
-    return inBatches(input, this.wire.batchSize, (batch) => this.embedBatch(context, batch, inputType));
+    return inBatches(withinTokenLimit(context, input), this.wire.batchSize, (batch) => this.embedBatch(context, batch, inputType));
   }
 
   private async embedBatch(context: CallContext, input: string[], inputType: string | undefined): Promise<number[][]> {
@@ -58,6 +71,7 @@ export class OpenAiCompatibleEmbeddings {
     const reader = wire.reader ?? openAiVectors;
     const options: RequestOptions = {
       name: wire.requestName,
+      failedToSend: wire.failedToSend?.(context),
       policy: wire.policy ?? openAiStatusPolicy,
       truncated: () => wire.body(context, halved(input), inputType),
       headers: wire.extraHeaders?.(context),

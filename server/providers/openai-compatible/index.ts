@@ -6,7 +6,7 @@
 import type { ErrorDetailsParser } from '../kit/error-details';
 import type { ProviderHttp } from '../kit/http-transport';
 import { ProviderClient, type ProviderClientConfig } from '../kit/provider-client';
-import type { EmbeddingValidation, InferenceProvider } from '../types';
+import type { EmbeddingValidation, InferenceProvider, InputTypeRule } from '../types';
 import { OpenAiCompatibleChat, type ChatWire } from './chat-model';
 import { OpenAiCompatibleEmbeddings, type EmbeddingsWire } from './embedding-model';
 import { textOnlyEmbedding } from './embedding-task';
@@ -18,6 +18,8 @@ export interface OpenAiCompatibleService extends Omit<ProviderClientConfig, 'err
   embeddings?: EmbeddingsWire;
   chat?: ChatWire;
   embeddingValidation?: EmbeddingValidation;
+  /** The `input_type` its embeddings take (default: none but the internal ones). */
+  inputTypes?: InputTypeRule;
 }
 
 export interface OpenAiCompatibleProvider extends InferenceProvider {
@@ -25,9 +27,9 @@ export interface OpenAiCompatibleProvider extends InferenceProvider {
 }
 
 export function openAiCompatibleProvider(http: ProviderHttp, service: OpenAiCompatibleService): OpenAiCompatibleProvider {
-  const { embeddings: embeddingsWire, chat: chatWire, embeddingValidation, ...config } = service;
+  const { embeddings: embeddingsWire, chat: chatWire, embeddingValidation, inputTypes, ...config } = service;
   const client = new ProviderClient(http, { ...config, errorDetails: service.errorDetails ?? openAiErrorDetails });
-  const provider: OpenAiCompatibleProvider = { client, embeddingValidation };
+  const provider: OpenAiCompatibleProvider = { client, embeddingValidation, inputTypes: inputTypes ?? { kind: 'internal-only' } };
   if (embeddingsWire) {
     const embeddings = new OpenAiCompatibleEmbeddings(client, embeddingsWire);
     provider.textEmbedding = async (context, { input, inputType }) => ({
