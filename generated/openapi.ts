@@ -657,7 +657,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["OpenShiftAi"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -1605,6 +1605,88 @@ export interface components {
          * @description Groq models through its OpenAI-compatible API.
          */
         Groq: components["schemas"]["GroqChatCompletion"];
+        /** @description API Key for the provider you're connecting to (optional; sent as a Bearer token when set). */
+        api_key: components["schemas"]["ApiKey"];
+        /**
+         * Model
+         * @description Refer to the Llama models documentation for the list of available models.
+         */
+        model_id: components["schemas"]["ModelId"];
+        /**
+         * @default {
+         *       "requests_per_minute": 3000
+         *     }
+         */
+        LlamaRateLimit: {
+            /**
+             * @description Minimize the number of rate limit errors.
+             * @default 3000
+             */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        LlamaEmbeddingServiceSettings: {
+            api_key?: components["schemas"]["api_key"];
+            /** @description The URL endpoint to use for the requests (e.g. `http://localhost:8321/v1/inference/embeddings`). */
+            url: components["schemas"]["Url"];
+            model_id: components["schemas"]["model_id"];
+            /** @description Replaced by the size the validation call returns; never sent to Llama Stack. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `cosine` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["LlamaRateLimit"];
+        };
+        /**
+         * @example {
+         *       "service": "llama",
+         *       "service_settings": {
+         *         "url": "http://localhost:8321/v1/inference/embeddings",
+         *         "model_id": "all-MiniLM-L6-v2"
+         *       }
+         *     }
+         */
+        LlamaTextEmbedding: {
+            /** @constant */
+            service: "llama";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["LlamaEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        LlamaServiceSettings: {
+            /** @description API Key for the provider you're connecting to (optional; sent as a Bearer token when set). */
+            api_key?: $Write<components["schemas"]["ApiKey"]>;
+            /** @description The URL endpoint to use for the requests (e.g. `http://localhost:8321/v1/openai/v1/chat/completions`). */
+            url: components["schemas"]["Url"];
+            /**
+             * Model
+             * @description Refer to the Llama models documentation for the list of available models.
+             */
+            model_id: components["schemas"]["ModelId"];
+            rate_limit?: components["schemas"]["LlamaRateLimit"];
+        };
+        LlamaCompletion: {
+            /** @constant */
+            service: "llama";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["LlamaServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        LlamaChatCompletion: {
+            /** @constant */
+            service: "llama";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["LlamaServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * Llama
+         * @description A Llama Stack server, at the whole URL of its embeddings or chat completions API.
+         */
+        Llama: components["schemas"]["LlamaTextEmbedding"] | components["schemas"]["LlamaCompletion"] | components["schemas"]["LlamaChatCompletion"];
         /** @description The API key of your Mistral account. Never returned. */
         MistralApiKey: components["schemas"]["ApiKey"];
         /**
@@ -1676,7 +1758,7 @@ export interface components {
          */
         Mistral: components["schemas"]["MistralTextEmbedding"] | components["schemas"]["MistralCompletion"] | components["schemas"]["MistralChatCompletion"];
         /** @description The NVIDIA API key (`nvapi-...`). Never returned. */
-        api_key: components["schemas"]["ApiKey"];
+        "api_key-2": components["schemas"]["ApiKey"];
         /** @description The whole URL to call, for a model not served at NVIDIA's default URL of the task type. */
         url: components["schemas"]["Url"];
         /**
@@ -1689,7 +1771,7 @@ export interface components {
             requests_per_minute?: unknown;
         } & components["schemas"]["RateLimit"];
         NvidiaEmbeddingServiceSettings: {
-            api_key: components["schemas"]["api_key"];
+            api_key: components["schemas"]["api_key-2"];
             model_id: components["schemas"]["ModelId"];
             /** @default https://integrate.api.nvidia.com/v1/embeddings */
             url?: components["schemas"]["url"];
@@ -1782,6 +1864,104 @@ export interface components {
          * @description NVIDIA NIM models (build.nvidia.com, or a self-hosted NIM through `url`).
          */
         Nvidia: components["schemas"]["NvidiaTextEmbedding"] | components["schemas"]["NvidiaRerank"] | components["schemas"]["NvidiaCompletion"] | components["schemas"]["NvidiaChatCompletion"];
+        /** @description API Key for the provider you're connecting to. */
+        "api_key-3": components["schemas"]["ApiKey"];
+        /** @description The URL endpoint to use for the requests (the whole URL; nothing is appended). */
+        "url-2": components["schemas"]["Url"];
+        /** @description The name of the model to use for the inference task; when not set, requests name none. */
+        "model_id-2": components["schemas"]["ModelId"];
+        /**
+         * @default {
+         *       "requests_per_minute": 3000
+         *     }
+         */
+        OpenShiftAiRateLimit: {
+            /**
+             * @description Minimize the number of rate limit errors.
+             * @default 3000
+             */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        OpenShiftAiEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-3"];
+            url: components["schemas"]["url-2"];
+            model_id?: components["schemas"]["model_id-2"];
+            /** @description Output vector length, for models that take one. Sent upstream only when set here. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["OpenShiftAiRateLimit"];
+        };
+        /**
+         * @example {
+         *       "service": "openshift_ai",
+         *       "service_settings": {
+         *         "url": "https://gritlm.apps.example.com/v1/embeddings",
+         *         "api_key": "openshift-ai-token",
+         *         "model_id": "gritlm-7b"
+         *       }
+         *     }
+         */
+        OpenShiftAiTextEmbedding: {
+            /** @constant */
+            service: "openshift_ai";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["OpenShiftAiEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        OpenShiftAiServiceSettings: {
+            /** @description API Key for the provider you're connecting to. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /** @description The URL endpoint to use for the requests (the whole URL; nothing is appended). */
+            url: components["schemas"]["Url"];
+            /** @description The name of the model to use for the inference task; when not set, requests name none. */
+            model_id?: components["schemas"]["ModelId"];
+            rate_limit?: components["schemas"]["OpenShiftAiRateLimit"];
+        };
+        OpenShiftAiCompletion: {
+            /** @constant */
+            service: "openshift_ai";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["OpenShiftAiServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        OpenShiftAiChatCompletion: {
+            /** @constant */
+            service: "openshift_ai";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["OpenShiftAiServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        OpenShiftAiRerankTaskSettings: {
+            /**
+             * Top N
+             * @description How many documents to return; the request's `top_n` takes precedence.
+             */
+            top_n?: number;
+            /**
+             * Return Documents
+             * @description Whether the results carry the documents' text; the request's `return_documents` takes precedence.
+             */
+            return_documents?: boolean;
+        };
+        OpenShiftAiRerank: {
+            /** @constant */
+            service: "openshift_ai";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["OpenShiftAiServiceSettings"];
+            task_settings?: components["schemas"]["OpenShiftAiRerankTaskSettings"];
+        };
+        /**
+         * OpenShift AI
+         * @description Models deployed on Red Hat OpenShift AI, at the whole URL of each deployment's API.
+         */
+        OpenShiftAi: components["schemas"]["OpenShiftAiTextEmbedding"] | components["schemas"]["OpenShiftAiCompletion"] | components["schemas"]["OpenShiftAiChatCompletion"] | components["schemas"]["OpenShiftAiRerank"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -2181,6 +2361,15 @@ export type SchemaGroqServiceSettings = components['schemas']['GroqServiceSettin
 export type SchemaGroqTaskSettings = components['schemas']['GroqTaskSettings'];
 export type SchemaGroqChatCompletion = components['schemas']['GroqChatCompletion'];
 export type SchemaGroq = components['schemas']['Groq'];
+export type SchemaApiKey_2 = components['schemas']['api_key'];
+export type SchemaModelId_2 = components['schemas']['model_id'];
+export type SchemaLlamaRateLimit = components['schemas']['LlamaRateLimit'];
+export type SchemaLlamaEmbeddingServiceSettings = components['schemas']['LlamaEmbeddingServiceSettings'];
+export type SchemaLlamaTextEmbedding = components['schemas']['LlamaTextEmbedding'];
+export type SchemaLlamaServiceSettings = components['schemas']['LlamaServiceSettings'];
+export type SchemaLlamaCompletion = components['schemas']['LlamaCompletion'];
+export type SchemaLlamaChatCompletion = components['schemas']['LlamaChatCompletion'];
+export type SchemaLlama = components['schemas']['Llama'];
 export type SchemaMistralApiKey = components['schemas']['MistralApiKey'];
 export type SchemaMistralModel = components['schemas']['MistralModel'];
 export type SchemaMistralRateLimit = components['schemas']['MistralRateLimit'];
@@ -2190,7 +2379,7 @@ export type SchemaMistralChatServiceSettings = components['schemas']['MistralCha
 export type SchemaMistralCompletion = components['schemas']['MistralCompletion'];
 export type SchemaMistralChatCompletion = components['schemas']['MistralChatCompletion'];
 export type SchemaMistral = components['schemas']['Mistral'];
-export type SchemaApiKey_2 = components['schemas']['api_key'];
+export type SchemaApiKey_2_2 = components['schemas']['api_key-2'];
 export type SchemaUrl_2 = components['schemas']['url'];
 export type SchemaRateLimit_2 = components['schemas']['rate_limit'];
 export type SchemaNvidiaEmbeddingServiceSettings = components['schemas']['NvidiaEmbeddingServiceSettings'];
@@ -2202,6 +2391,18 @@ export type SchemaNvidiaChatServiceSettings = components['schemas']['NvidiaChatS
 export type SchemaNvidiaCompletion = components['schemas']['NvidiaCompletion'];
 export type SchemaNvidiaChatCompletion = components['schemas']['NvidiaChatCompletion'];
 export type SchemaNvidia = components['schemas']['Nvidia'];
+export type SchemaApiKey_3 = components['schemas']['api_key-3'];
+export type SchemaUrl_2_2 = components['schemas']['url-2'];
+export type SchemaModelId_2_2 = components['schemas']['model_id-2'];
+export type SchemaOpenShiftAiRateLimit = components['schemas']['OpenShiftAiRateLimit'];
+export type SchemaOpenShiftAiEmbeddingServiceSettings = components['schemas']['OpenShiftAiEmbeddingServiceSettings'];
+export type SchemaOpenShiftAiTextEmbedding = components['schemas']['OpenShiftAiTextEmbedding'];
+export type SchemaOpenShiftAiServiceSettings = components['schemas']['OpenShiftAiServiceSettings'];
+export type SchemaOpenShiftAiCompletion = components['schemas']['OpenShiftAiCompletion'];
+export type SchemaOpenShiftAiChatCompletion = components['schemas']['OpenShiftAiChatCompletion'];
+export type SchemaOpenShiftAiRerankTaskSettings = components['schemas']['OpenShiftAiRerankTaskSettings'];
+export type SchemaOpenShiftAiRerank = components['schemas']['OpenShiftAiRerank'];
+export type SchemaOpenShiftAi = components['schemas']['OpenShiftAi'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

@@ -1,13 +1,15 @@
 /** Every service infergate speaks, by the name the spec gives it. Adding a service: its folder, its spec file
- * (spec/services/), and one line here. */
+ * (spec/services/), its import and its entry here. */
 import { createProvider as ai21 } from './ai21';
 import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
 import { createProvider as groq } from './groq';
+import { createProvider as llama } from './llama';
 import { createProvider as mistral } from './mistral';
 import { createProvider as nvidia } from './nvidia';
 import { createProvider as openai } from './openai';
+import { createProvider as openshift_ai } from './openshift_ai';
 import type { ProviderFactory } from './types';
 
 export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
@@ -16,7 +18,9 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   elasticsearch,
   fireworksai,
   groq,
+  llama,
   mistral,
   nvidia,
   openai,
+  openshift_ai,
 };
