@@ -657,7 +657,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["OpenShiftAi"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["OpenShiftAi"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -1386,6 +1386,144 @@ export interface components {
          * @description Deprecated alias of the elasticsearch service for ELSER (sparse_embedding only).
          */
         Elser: components["schemas"]["ElserSparseEmbedding"];
+        /** @description Exactly one secret; the OAuth2 settings together, and only with a client secret (Elasticsearch's wording). */
+        AzureOpenAiCredentials: (unknown | unknown | unknown) & unknown & unknown & unknown & unknown;
+        /**
+         * Resource Name
+         * @description The name of your Azure OpenAI resource.
+         */
+        AzureOpenAiResourceName: string;
+        /**
+         * Deployment ID
+         * @description The deployment name of your deployed models.
+         */
+        AzureOpenAiDeploymentId: string;
+        /**
+         * API Version
+         * @description The Azure API version ID to use.
+         */
+        AzureOpenAiApiVersion: string;
+        AzureOpenAiRateLimit: {
+            /** @description The azureopenai service sets a default number of requests allowed per minute depending on the task type. */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        /** @description You must provide exactly one of API key, Entra ID, or OAuth2 client secret. Sent as the `api-key` header. */
+        AzureOpenAiApiKey: components["schemas"]["ApiKey"];
+        /**
+         * Entra ID
+         * @description You must provide exactly one of API key, Entra ID, or OAuth2 client secret. A Microsoft Entra ID token, sent as Bearer.
+         */
+        AzureOpenAiEntraId: string;
+        /**
+         * OAuth2 Client Secret
+         * @description You must provide exactly one of API key, Entra ID, or OAuth2 client secret. With client_id, scopes and tenant_id.
+         */
+        AzureOpenAiClientSecret: string;
+        /**
+         * OAuth2 Client ID
+         * @description ID of application registered with the authorization server.
+         */
+        AzureOpenAiClientId: string;
+        /**
+         * OAuth2 Scopes
+         * @description The permissions that the application is requesting.
+         */
+        AzureOpenAiScopes: string[];
+        /**
+         * OAuth2 Tenant ID
+         * @description The directory tenant that you want to request permission from.
+         */
+        AzureOpenAiTenantId: string;
+        AzureOpenAiEmbeddingServiceSettings: {
+            resource_name: components["schemas"]["AzureOpenAiResourceName"];
+            deployment_id: components["schemas"]["AzureOpenAiDeploymentId"];
+            api_version: components["schemas"]["AzureOpenAiApiVersion"];
+            /** @description Output vector length (text-embedding-3 deployments and later). Sent upstream only when set here. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            /**
+             * @default {
+             *       "requests_per_minute": 1440
+             *     }
+             */
+            rate_limit?: {
+                /** @default 1440 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["AzureOpenAiRateLimit"];
+            api_key?: components["schemas"]["AzureOpenAiApiKey"];
+            entra_id?: components["schemas"]["AzureOpenAiEntraId"];
+            client_secret?: components["schemas"]["AzureOpenAiClientSecret"];
+            client_id?: components["schemas"]["AzureOpenAiClientId"];
+            scopes?: components["schemas"]["AzureOpenAiScopes"];
+            tenant_id?: components["schemas"]["AzureOpenAiTenantId"];
+        } & components["schemas"]["AzureOpenAiCredentials"];
+        AzureOpenAiTaskSettings: {
+            user?: components["schemas"]["User"];
+            headers?: components["schemas"]["Headers"];
+        };
+        /**
+         * @example {
+         *       "service": "azureopenai",
+         *       "service_settings": {
+         *         "api_key": "Api-Key",
+         *         "resource_name": "Resource-name",
+         *         "deployment_id": "Deployment-id",
+         *         "api_version": "2024-02-01"
+         *       }
+         *     }
+         */
+        AzureOpenAiTextEmbedding: {
+            /** @constant */
+            service: "azureopenai";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["AzureOpenAiEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["AzureOpenAiTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        AzureOpenAiChatServiceSettings: {
+            resource_name: components["schemas"]["AzureOpenAiResourceName"];
+            deployment_id: components["schemas"]["AzureOpenAiDeploymentId"];
+            api_version: components["schemas"]["AzureOpenAiApiVersion"];
+            /**
+             * @default {
+             *       "requests_per_minute": 120
+             *     }
+             */
+            rate_limit?: {
+                /** @default 120 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["AzureOpenAiRateLimit"];
+            api_key?: components["schemas"]["AzureOpenAiApiKey"];
+            entra_id?: components["schemas"]["AzureOpenAiEntraId"];
+            client_secret?: components["schemas"]["AzureOpenAiClientSecret"];
+            client_id?: components["schemas"]["AzureOpenAiClientId"];
+            scopes?: components["schemas"]["AzureOpenAiScopes"];
+            tenant_id?: components["schemas"]["AzureOpenAiTenantId"];
+        } & components["schemas"]["AzureOpenAiCredentials"];
+        AzureOpenAiCompletion: {
+            /** @constant */
+            service: "azureopenai";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["AzureOpenAiChatServiceSettings"];
+            task_settings?: components["schemas"]["AzureOpenAiTaskSettings"];
+        };
+        AzureOpenAiChatCompletion: {
+            /** @constant */
+            service: "azureopenai";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["AzureOpenAiChatServiceSettings"];
+            task_settings?: components["schemas"]["AzureOpenAiTaskSettings"];
+        };
+        /**
+         * Azure OpenAI
+         * @description Azure OpenAI Service deployments.
+         */
+        AzureOpenAi: components["schemas"]["AzureOpenAiTextEmbedding"] | components["schemas"]["AzureOpenAiCompletion"] | components["schemas"]["AzureOpenAiChatCompletion"];
         DeepSeekServiceSettings: {
             /** @description The DeepSeek API authentication key. For more details about generating DeepSeek API keys, refer to https://api-docs.deepseek.com. */
             api_key: $Write<components["schemas"]["ApiKey"]>;
@@ -2338,6 +2476,24 @@ export type SchemaElasticsearchRerank = components['schemas']['ElasticsearchRera
 export type SchemaElasticsearch = components['schemas']['Elasticsearch'];
 export type SchemaElserSparseEmbedding = components['schemas']['ElserSparseEmbedding'];
 export type SchemaElser = components['schemas']['Elser'];
+export type SchemaAzureOpenAiCredentials = components['schemas']['AzureOpenAiCredentials'];
+export type SchemaAzureOpenAiResourceName = components['schemas']['AzureOpenAiResourceName'];
+export type SchemaAzureOpenAiDeploymentId = components['schemas']['AzureOpenAiDeploymentId'];
+export type SchemaAzureOpenAiApiVersion = components['schemas']['AzureOpenAiApiVersion'];
+export type SchemaAzureOpenAiRateLimit = components['schemas']['AzureOpenAiRateLimit'];
+export type SchemaAzureOpenAiApiKey = components['schemas']['AzureOpenAiApiKey'];
+export type SchemaAzureOpenAiEntraId = components['schemas']['AzureOpenAiEntraId'];
+export type SchemaAzureOpenAiClientSecret = components['schemas']['AzureOpenAiClientSecret'];
+export type SchemaAzureOpenAiClientId = components['schemas']['AzureOpenAiClientId'];
+export type SchemaAzureOpenAiScopes = components['schemas']['AzureOpenAiScopes'];
+export type SchemaAzureOpenAiTenantId = components['schemas']['AzureOpenAiTenantId'];
+export type SchemaAzureOpenAiEmbeddingServiceSettings = components['schemas']['AzureOpenAiEmbeddingServiceSettings'];
+export type SchemaAzureOpenAiTaskSettings = components['schemas']['AzureOpenAiTaskSettings'];
+export type SchemaAzureOpenAiTextEmbedding = components['schemas']['AzureOpenAiTextEmbedding'];
+export type SchemaAzureOpenAiChatServiceSettings = components['schemas']['AzureOpenAiChatServiceSettings'];
+export type SchemaAzureOpenAiCompletion = components['schemas']['AzureOpenAiCompletion'];
+export type SchemaAzureOpenAiChatCompletion = components['schemas']['AzureOpenAiChatCompletion'];
+export type SchemaAzureOpenAi = components['schemas']['AzureOpenAi'];
 export type SchemaDeepSeekServiceSettings = components['schemas']['DeepSeekServiceSettings'];
 export type SchemaDeepSeekCompletion = components['schemas']['DeepSeekCompletion'];
 export type SchemaDeepSeekChatCompletion = components['schemas']['DeepSeekChatCompletion'];

@@ -1,7 +1,7 @@
 /** One loaded model: an onnxruntime session and its tokenizer, able to embed, sparsify and score batches.
  * Each allocation runs one of these on its own thread; the local benchmark drives one directly. */
 import * as ort from 'onnxruntime-node';
-import { shortestFloat32 } from './float-format';
+import { shortestFloat32 } from '../inference/float32-format';
 import { maxSequenceLength, readModelFiles } from './model-files';
 import { type ModelPlan, type OutputShape, planModel } from './model-plan';
 import { type EncodedBatch, ModelTokenizer, type TextItem } from './model-tokenizer';

@@ -1,7 +1,7 @@
 /**
  * Turns schema violations of endpoint settings (PUT, _update, per-request task_settings) into the errors
  * Elasticsearch gives for the same mistakes (reference §8, §10). A schema may override a message with
- * `x-infergate-messages: {<keyword>: template}` (placeholders `{key}`, `{keys}`, `{value}`).
+ * `x-infergate-messages: {<keyword>: template}` (placeholders `{key}`, `{keys}`, `{value}`, `{missing}`).
  */
 import { EsError, badRequest, validationException } from '../http/errors';
 import { flattenSchema, type JsonSchema } from '../openapi/document';
@@ -51,6 +51,8 @@ interface Collected {
   unknown: Array<[string, unknown]>;
   /** Unknown keys of objects whose schema has its own message for them, per object and template. */
   refused: Map<string, string[]>;
+  /** Settings missed by rules (dependentRequired) that have their own message, per template. */
+  missing: Map<string, string[]>;
   illegal?: EsError;
 }
 
@@ -78,6 +80,12 @@ function describe(error: SchemaError, objectSchemaAt: (pointer: string) => JsonS
     }
     case 'dependentRequired': {
       const missing = (error.params as { missingProperty: string }).missingProperty;
+      if (custom) {
+        // One message per rule, naming every setting it misses (`missing: [client_id, scopes]`).
+        const missed = out.missing.get(custom) ?? [];
+        if (!missed.includes(missing)) out.missing.set(custom, [...missed, missing]);
+        return;
+      }
       out.messages.add(missingSetting(secretScope(objectSchemaAt(path), missing, key), missing));
       return;
     }
@@ -92,7 +100,10 @@ function describe(error: SchemaError, objectSchemaAt: (pointer: string) => JsonS
       const objectSchema = objectSchemaAt(path);
       const fieldScope = fields.some((field) => isSecret(objectSchema, field)) ? 'secret_settings' : key;
       const passing = (error.params as { passingSchemas?: number[] | null }).passingSchemas;
-      if (error.keyword === 'anyOf') {
+      if (custom) {
+        const given = fields.filter((field) => Object.hasOwn((error.data as Record<string, unknown>) ?? {}, field));
+        out.messages.add(passing && passing.length > 1 ? `${custom}, received: [${given.join(', ')}]` : custom);
+      } else if (error.keyword === 'anyOf') {
         out.messages.add(`[${fieldScope}] does not contain one of the required settings [${fields.join(', ')}]`);
       } else if (passing && passing.length > 1) {
         out.messages.add(`[${fieldScope}] must have only one of the ${fields.map((f) => `[${f}]`).join(' or the ')} key set`);
@@ -184,9 +195,10 @@ export function settingsError(
   objectSchemaAt: (pointer: string) => JsonSchema | undefined,
 ): EsError | undefined {
   if (errors.length === 0) return undefined;
-  const out: Collected = { messages: new Set(), unknown: [], refused: new Map() };
+  const out: Collected = { messages: new Set(), unknown: [], refused: new Map(), missing: new Map() };
   for (const error of errors) describe(error, objectSchemaAt, out);
   for (const [text, keys] of out.refused) out.messages.add(fill(text, { key: keys[0], keys: keys.join(', ') }));
+  for (const [text, keys] of out.missing) out.messages.add(fill(text, { missing: keys.join(', ') }));
   if (out.illegal) return out.illegal;
   if (out.messages.size > 0) return validationException([...out.messages]);
   if (out.unknown.length > 0) {

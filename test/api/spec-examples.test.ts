@@ -43,9 +43,11 @@ const PUT_EXAMPLES = REQUESTS.filter(
 const POST_EXAMPLES = REQUESTS.filter((e) => ['text_embedding', 'completion', 'stream_completion', 'chat_completion_unified'].includes(e.api_dir));
 const EMBEDDING_EXAMPLES = REQUESTS.filter((e) => e.api_dir === 'embedding');
 
-/** `PUT _inference/text_embedding/openai-embeddings` → method, `/_inference/text_embedding/openai-embeddings`, parts. */
+/** `PUT _inference/text_embedding/openai-embeddings` → method, `/_inference/text_embedding/openai-embeddings`, parts.
+ * Two examples spell the task type `chat-completion` (reference §14), which Elasticsearch itself would refuse. */
 function parseMethodRequest(methodRequest: string | null): { method: string; path: string; segments: string[] } {
-  const match = /^(GET|PUT|POST|DELETE)\s+\/?(\S+)$/.exec((methodRequest ?? '').trim());
+  const corrected = (methodRequest ?? '').replace('/chat-completion/', '/chat_completion/');
+  const match = /^(GET|PUT|POST|DELETE)\s+\/?(\S+)$/.exec(corrected.trim());
   if (!match) throw new Error(`unexpected method_request [${methodRequest}]`);
   const pathOnly = `/${match[2]}`;
   return { method: match[1], path: pathOnly, segments: pathOnly.split('?')[0].split('/').filter(Boolean) };

@@ -9,11 +9,17 @@ export interface ServiceUnderTest<M extends MockProvider> {
   mock: M;
 }
 
-export function withMockedService<M extends MockProvider>(service: string, startMock: () => Promise<M>, overrides: Partial<Config> = {}): ServiceUnderTest<M> {
+/** `origins` names more upstream origins the mock stands for (an auth endpoint such as `azure-entra`). */
+export function withMockedService<M extends MockProvider>(
+  service: string,
+  startMock: () => Promise<M>,
+  { origins = [], ...overrides }: Partial<Config> & { origins?: string[] } = {},
+): ServiceUnderTest<M> {
   const context = {} as ServiceUnderTest<M>;
   beforeAll(async () => {
     context.mock = await startMock();
-    context.server = await startTestServer({ upstreamOrigins: { [service]: context.mock.url }, ...overrides });
+    const upstreamOrigins = Object.fromEntries([service, ...origins].map((name) => [name, context.mock.url]));
+    context.server = await startTestServer({ upstreamOrigins, ...overrides });
   });
   beforeEach(() => context.mock.reset());
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { badRequest } from '../../http/errors';
 import type { CallContext } from '../../inference/call-context';
 import type { ErrorDetailsParser } from '../kit/error-details';
 import type { ProviderClient, RequestOptions } from '../kit/provider-client';
-import { openAiChatStatusPolicy } from '../kit/status-policy';
+import { openAiChatStatusPolicy, type StatusPolicy } from '../kit/status-policy';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, CompletionResult, CompletionStreamEvent } from '../types';
 import { chatBody, completionRequest, type ChatBodyOptions } from './chat-body';
 import { completionDeltas, toChatCompletion, toChunk } from './chat-results';
@@ -36,6 +36,10 @@ export interface ChatWire extends ChatBodyOptions {
   singleInput?: boolean;
   /** The request's content type when not Elasticsearch's default (`application/json; charset=UTF-8`). */
   contentType?: string;
+  /** A completion body of the service's own, when it is not the unified one (Azure's). */
+  completionBody?(context: CallContext, input: string, stream: boolean): Body;
+  /** The status policy of the completion routes, when not the chat handlers' (Azure's completion handler). */
+  completionPolicy?: StatusPolicy;
   /** How errors read on the completion routes and on the unified chat route, when not the service's default. */
   completionErrors?: ErrorReading;
   chatErrors?: ErrorReading;
@@ -48,12 +52,15 @@ export class OpenAiCompatibleChat {
   ) {}
 
   async completion(context: CallContext, input: string[]): Promise<CompletionResult> {
-    const response = await this.client.postJson(context, this.wire.url(context), this.body(context, this.single(input), false), chatCompletionResponseSchema, this.options(context, 'completion'));
+    const body = this.completionBodyOf(context, input, false);
+    const response = await this.client.postJson(context, this.wire.url(context), body, chatCompletionResponseSchema, this.options(context, 'completion'));
     return { completion: [{ result: response.choices[0].message.content ?? '' }] };
   }
 
   async *streamCompletion(context: CallContext, input: string[]): AsyncGenerator<CompletionStreamEvent> {
-    for await (const chunk of this.stream(context, this.single(input), 'completion')) {
+    const body = this.completionBodyOf(context, input, true);
+    const chunks = this.client.postEventStream(context, this.wire.url(context), body, chatChunkSchema, { ...this.options(context, 'completion'), doneData: '[DONE]' });
+    for await (const chunk of chunks) {
       const deltas = completionDeltas(chunk);
       if (deltas.length > 0) yield { completion: deltas };
     }
@@ -74,6 +81,11 @@ export class OpenAiCompatibleChat {
     return completionRequest(input[0]);
   }
 
+  private completionBodyOf(context: CallContext, input: string[], stream: boolean): Body {
+    const request = this.single(input);
+    return this.wire.completionBody ? this.wire.completionBody(context, input[0], stream) : this.body(context, request, stream);
+  }
+
   private stream(context: CallContext, request: ChatCompletionRequest, route: 'completion' | 'chat') {
     const body = this.body(context, request, true);
     return this.client.postEventStream(context, this.wire.url(context), body, chatChunkSchema, { ...this.options(context, route), doneData: '[DONE]' });
@@ -91,7 +103,7 @@ export class OpenAiCompatibleChat {
     return {
       name,
       failedToSend: wire.failedToSend?.(context, route),
-      policy: openAiChatStatusPolicy,
+      policy: (route === 'completion' && wire.completionPolicy) || openAiChatStatusPolicy,
       headers: wire.extraHeaders?.(context),
       contentType: wire.contentType,
       ...errors,

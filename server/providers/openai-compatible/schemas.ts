@@ -1,11 +1,26 @@
 /** The shapes of OpenAI's chat and embeddings answers that the services on its wire read
  * (https://platform.openai.com/docs/api-reference), and its error body. */
 import { z } from 'zod';
+import { shortestFloat32 } from '../../inference/float32-format';
 import { errorDetailsFrom } from '../kit/error-details';
+
+/** A vector as JSON numbers, or (`encoding_format: base64`) as packed little-endian float32, which Elasticsearch prints
+ * as Java floats would print. */
+const vectorSchema = z.union([
+  z.array(z.number()),
+  z.string().transform((encoded, context) => {
+    const bytes = Buffer.from(encoded, 'base64');
+    if (bytes.length % 4 !== 0) {
+      context.addIssue({ code: z.ZodIssueCode.custom, message: `[embedding] base64-decoded length [${bytes.length}] is not a multiple of 4` });
+      return z.NEVER;
+    }
+    return Array.from({ length: bytes.length / 4 }, (_, i) => shortestFloat32(bytes.readFloatLE(i * 4)));
+  }),
+]);
 
 export const embeddingsResponseSchema = z
   .object({
-    data: z.array(z.object({ index: z.number().int().nonnegative(), embedding: z.array(z.number()) })),
+    data: z.array(z.object({ index: z.number().int().nonnegative(), embedding: vectorSchema })),
   })
   .describe('Failed to find required field [data] in OpenAI embeddings response');
 

@@ -58,7 +58,8 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
     let server: TestServer;
     beforeAll(async () => {
       mock = await contract.startMock();
-      server = await startTestServer({ upstreamOrigins: { [service]: mock.url } });
+      // Rate limits count per second here, so that retries are not held up by a service's low default.
+      server = await startTestServer({ upstreamOrigins: { [service]: mock.url }, rateLimitIntervalMs: 1000 });
     });
     beforeEach(() => mock.reset());
     afterAll(async () => {

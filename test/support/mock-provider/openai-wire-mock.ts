@@ -19,6 +19,8 @@ export interface OpenAiWireMockOptions {
   shape?: ErrorShape;
   /** Its own bodies for error statuses, where they differ from OpenAI's messages in its shape. */
   statusBody?(status: number, exchange: Exchange): JsonValue | undefined;
+  /** Its headers on an error status, where they differ from OpenAI's (`x-ratelimit-*` limits on a 429). */
+  errorHeaders?(status: number): Record<string, string>;
   settings?: Partial<LiveSettings>;
   defaultModel?: (exchange: Exchange) => string;
 }
@@ -38,7 +40,11 @@ export class OpenAiWireMock extends MockProvider {
     if (options.routes.embeddings) routes.push(openAiEmbeddingsRoute({ ...base, name: 'embeddings', path: options.routes.embeddings }));
     if (options.routes.chat) routes.push(openAiChatRoute({ ...base, name: 'chat', path: options.routes.chat }, () => self!));
     const wire = openAiLikeWire(shape, ['chat']);
-    const ownWire: MockWire = { ...wire, errorBody: (status, exchange) => options.statusBody?.(status, exchange) ?? wire.errorBody(status, exchange) };
+    const ownWire: MockWire = {
+      ...wire,
+      errorBody: (status, exchange) => options.statusBody?.(status, exchange) ?? wire.errorBody(status, exchange),
+      errorHeaders: options.errorHeaders ?? wire.errorHeaders,
+    };
     // The mock keeps this array: its own routes join once the mock exists.
     super(options.name, routes, ownWire);
     self = this;
