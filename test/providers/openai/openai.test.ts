@@ -1,7 +1,8 @@
 /**
- * The `openai` service against a real mock OpenAI server (reference §8.1, §11, §1.5, §2.1 step 8): validation calls
- * and learned settings, batching and ordering of embeddings, retries and error mapping, timeouts and rate limits,
- * unreadable provider answers, completion task settings, OAuth2 and the organization header.
+ * What is OpenAI's own (reference §8.1, §11, §1.5, §2.1 step 8), against a real mock OpenAI server: validation calls
+ * and learned settings, batching and ordering of embeddings, the wording of OpenAI's handler for each status, the
+ * timeout of a body, completion task settings, OAuth2 and the organization header. What every service shares is in
+ * openai.contract.test.ts.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -279,17 +280,6 @@ describe('upstream errors: retries and mapping (reference §11)', () => {
     expect(bodyOf(calls[1])).toEqual(bodyOf(calls[0]));
   });
 
-  test('a completion 500 is retried too', async () => {
-    const id = newId('cmp-retry');
-    await createCompletion(id);
-    mock.reset();
-    mock.enqueueFault('chat', { kind: 'status', status: 500 });
-    const result = await server.call('POST', `/_inference/completion/${id}`, { input: 'again' });
-    expect(result.status).toBe(200);
-    expect(result.json).toEqual({ completion: [{ result: 'Echo: again' }] });
-    expect(mock.requestsTo('chat')).toHaveLength(2);
-  });
-
   test('400 is not retried: 400 "Received a bad request status code" with the provider message', async () => {
     const id = newId('emb-400');
     await createEmbedding(id, { dimensions: 4 });
@@ -459,14 +449,6 @@ describe('upstream errors: retries and mapping (reference §11)', () => {
       }
     });
 
-    test('an unreachable provider fails the PUT with the validation-call error naming the endpoint', async () => {
-      const id = newId('emb-unreachable');
-      const put = await putEmbedding(short, id, { url: 'http://127.0.0.1:1/v1/embeddings' });
-      expectEsError(put, 400, 'status_exception', 'Could not complete inference endpoint creation as validation call to service threw an exception.');
-      expect(put.json.error.caused_by.reason).toContain(`inference entity id [${id}]`);
-      expect((await short.call('GET', `/_inference/${id}`)).status).toBe(404);
-    });
-
     test('a provider that keeps dropping the connection gives a 400 naming the endpoint, not a hang or 500', async () => {
       const id = newId('emb-drop');
       const result = await persistentFailure(id, { kind: 'dropConnection' });
@@ -516,18 +498,6 @@ describe('unreadable provider answers', () => {
     expect(mock.requestsTo('embeddings')).toHaveLength(2);
   });
 
-  test.each(['malformed', 'wrongShape', 'empty'] as const)('completion: a %s answer is a 500 naming the request', async (kind) => {
-    const id = newId(`cmp-${kind.toLowerCase()}`);
-    await createCompletion(id);
-    mock.reset();
-    for (let i = 0; i < 3; i++) mock.enqueueFault('chat', { kind });
-    const result = await server.call('POST', `/_inference/completion/${id}`, { input: 'x' });
-    expect(result.status).toBe(500);
-    expect(result.json.status).toBe(500);
-    expect(result.json.error.type).toBe('status_exception');
-    expect(result.json.error.reason).toMatch(/^Failed to send OpenAI chat completions request\. Cause: /);
-  });
-
   test('a wrong-shaped answer to the validation call fails the PUT', async () => {
     const id = newId('emb-wrongshape-put');
     for (let i = 0; i < 3; i++) mock.enqueueFault('embeddings', { kind: 'wrongShape' });
@@ -539,18 +509,6 @@ describe('unreadable provider answers', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 describe('timeouts and rate limits (reference §1.5)', () => {
-  test('a provider that never answers: 408 "Request timed out after [300ms]" and the upstream request is aborted', async () => {
-    const id = newId('emb-hang');
-    await createEmbedding(id, { dimensions: 4 });
-    mock.reset();
-    mock.enqueueFault('embeddings', { kind: 'hang' });
-    const result = await embed(id, ['x'], '?timeout=300ms');
-    expectEsError(result, 408, 'status_exception', 'Request timed out after [300ms]');
-    expect(result.json.error.root_cause).toEqual([{ type: 'status_exception', reason: 'Request timed out after [300ms]' }]);
-    await mock.waitForAbortedRequests(1);
-    expect(mock.requestsTo('embeddings')).toHaveLength(1);
-  });
-
   test('a completion that never answers times out with the timeout given in the body', async () => {
     const id = newId('cmp-hang');
     await createCompletion(id);

@@ -168,10 +168,11 @@ export class MockProvider {
     });
   }
 
-  async listen(): Promise<this> {
+  /** Listens on loopback, on `port` (default: any free one). */
+  async listen(port = 0): Promise<this> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
+      this.server.listen(port, '127.0.0.1', () => resolve());
     });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
