@@ -2,6 +2,7 @@
  * API. Elasticsearch quotes AI21's whole error body (`{"detail": ...}`) as the message, typed `ai21_error`. */
 import type { CallContext } from '../../inference/call-context';
 import { bearerAuth } from '../kit/auth-headers';
+import { failedToSendTask } from '../kit/provider-error';
 import { wholeBodyErrorDetails } from '../kit/error-details';
 import { serviceSettings } from '../kit/settings';
 import { openAiCompatibleProvider } from '../openai-compatible';
@@ -20,8 +21,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       tokenLimitField: 'max_tokens',
       streamOptions: true,
       requestName: 'AI21 completions',
-      failedToSend: (context, route) =>
-        `Failed to send AI21 ${route === 'chat' ? 'chat_completion' : 'completion'} request from inference entity id [${context.endpoint.inferenceId}]`,
+      failedToSend: failedToSendTask('AI21'),
       // Elasticsearch's AI21 request sets no charset.
       contentType: 'application/json',
     },

@@ -8,6 +8,7 @@ import { wholeBodyErrorDetails } from '../kit/error-details';
 import { serviceSettings, taskSettings } from '../kit/settings';
 import { azureOpenAiStatusPolicy } from '../kit/status-policy';
 import { openAiCompatibleProvider } from '../openai-compatible';
+import { userSetDimensions } from '../openai-compatible/embedding-model';
 import type { InferenceProvider, ProviderDependencies } from '../types';
 import { AzureAuth } from './azure-auth';
 
@@ -40,7 +41,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       body: (context, input) => ({
         input,
         ...user(context),
-        ...(context.endpoint.internal.dimensions_set_by_user ? { dimensions: settings(context).dimensions } : {}),
+        ...userSetDimensions(context),
         encoding_format: 'base64',
       }),
     },

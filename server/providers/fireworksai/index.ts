@@ -5,6 +5,7 @@ import { bearerAuth } from '../kit/auth-headers';
 import { serviceSettings, taskSettings } from '../kit/settings';
 import { AUTHENTICATION, RATE_LIMIT, REDIRECTION, SERVER_ERROR, UNSUCCESSFUL, type StatusPolicy } from '../kit/status-policy';
 import { openAiCompatibleProvider } from '../openai-compatible';
+import { userSetDimensions } from '../openai-compatible/embedding-model';
 import type { InferenceProvider, ProviderDependencies } from '../types';
 
 const CHAT_URL = 'https://api.fireworks.ai/inference/v1/chat/completions';
@@ -39,8 +40,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       body: (context, input) => ({
         input,
         model: embeddingSettings(context).model_id,
-        // "Some models don't support the dimensions parameter": only a user-set one is sent.
-        ...(context.endpoint.internal.dimensions_set_by_user ? { dimensions: embeddingSettings(context).dimensions } : {}),
+        ...userSetDimensions(context),
       }),
     },
     chat: {

@@ -77,3 +77,10 @@ export function connectionError(context: ErrorContext, url: string, cause: unkno
   const where = redactSecrets(`[${url}]: ${code}`, context.secrets);
   return statusException(400, `Failed to send request from inference entity id [${context.inferenceId}] to ${where}`);
 }
+
+/** Elasticsearch's `Failed to send <Service> <task_type> request from inference entity id [<id>]`, of the services
+ * whose action names the task type. */
+export function failedToSendTask(serviceName: string) {
+  return (context: { endpoint: { inferenceId: string } }, taskType: string): string =>
+    `Failed to send ${serviceName} ${taskType} request from inference entity id [${context.endpoint.inferenceId}]`;
+}

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { CallContext } from '../../inference/call-context';
 import { bearerAuth } from '../kit/auth-headers';
+import { failedToSendTask } from '../kit/provider-error';
 import { errorDetailsFrom, wholeBodyErrorDetails } from '../kit/error-details';
 import { serviceSettings } from '../kit/settings';
 import { openAiCompatibleProvider } from '../openai-compatible';
@@ -33,8 +34,7 @@ const llamaChatErrorDetails = errorDetailsFrom(z.object({ error: z.object({ mess
 }));
 
 const settings = (context: CallContext) => serviceSettings<'LlamaEmbeddingServiceSettings'>(context);
-const failedToSend = (context: CallContext, taskType: string) =>
-  `Failed to send Llama ${taskType} request from inference entity id [${context.endpoint.inferenceId}]`;
+const failedToSend = failedToSendTask('Llama');
 
 export function createProvider({ http }: ProviderDependencies): InferenceProvider {
   return openAiCompatibleProvider(http, {
@@ -59,7 +59,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       tokenLimitField: 'max_tokens',
       streamOptions: false,
       requestName: 'Llama completions',
-      failedToSend: (context, route) => failedToSend(context, route === 'chat' ? 'chat_completion' : 'completion'),
+      failedToSend,
       contentType: JSON_WITHOUT_CHARSET,
       chatErrors: { errorDetails: llamaChatErrorDetails },
     },

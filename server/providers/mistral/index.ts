@@ -2,6 +2,7 @@
  * API. Each task reads Mistral's errors as Elasticsearch's own handler for it does. */
 import type { CallContext } from '../../inference/call-context';
 import { bearerAuth } from '../kit/auth-headers';
+import { failedToSendTask } from '../kit/provider-error';
 import { wholeBodyErrorDetails } from '../kit/error-details';
 import { serviceSettings } from '../kit/settings';
 import { azureMistralStatusPolicy } from '../kit/status-policy';
@@ -40,8 +41,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       streamOptions: false,
       requestName: 'Mistral completions',
       chatRequestName: 'Mistral chat completions',
-      failedToSend: (context, route) =>
-        `Failed to send Mistral ${route === 'chat' ? 'chat_completion' : 'completion'} request from inference entity id [${context.endpoint.inferenceId}]`,
+      failedToSend: failedToSendTask('Mistral'),
       contentType: 'application/json',
       chatErrors: { errorDetails: wholeBodyErrorDetails('mistral_error') },
     },

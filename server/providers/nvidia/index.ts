@@ -5,6 +5,7 @@
  */
 import type { CallContext } from '../../inference/call-context';
 import { bearerAuth } from '../kit/auth-headers';
+import { failedToSendTask } from '../kit/provider-error';
 import { wholeBodyErrorDetails } from '../kit/error-details';
 import { serviceSettings, taskSettings } from '../kit/settings';
 import { CONTENT_TOO_LARGE, openAiStatusPolicy, type StatusPolicy } from '../kit/status-policy';
@@ -30,8 +31,7 @@ function nvidiaInputType(requested: string | undefined, stored: string | undefin
 
 const embeddingSettings = (context: CallContext) => serviceSettings<'NvidiaEmbeddingServiceSettings'>(context);
 const embeddingTasks = (context: CallContext) => taskSettings<'NvidiaEmbeddingTaskSettings'>(context);
-const failedToSend = (context: CallContext, taskType: string) =>
-  `Failed to send Nvidia ${taskType} request from inference entity id [${context.endpoint.inferenceId}]`;
+const failedToSend = failedToSendTask('Nvidia');
 
 export function createProvider({ http }: ProviderDependencies): InferenceProvider {
   const provider = openAiCompatibleProvider(http, {
@@ -59,7 +59,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       streamOptions: false,
       requestName: 'Nvidia completions',
       chatRequestName: 'Nvidia chat completion',
-      failedToSend: (context, route) => failedToSend(context, route === 'chat' ? 'chat_completion' : 'completion'),
+      failedToSend,
       contentType: JSON_WITHOUT_CHARSET,
     },
   });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { CallContext } from '../../inference/call-context';
 import type { ProviderClient } from '../kit/provider-client';
+import { failedToSendTask } from '../kit/provider-error';
 import { serviceSettings } from '../kit/settings';
 import { openAiStatusPolicy } from '../kit/status-policy';
 import type { RerankInput, RerankResult } from '../types';
@@ -16,7 +17,7 @@ export async function nvidiaRerank(client: ProviderClient, context: CallContext,
   const body = { model: settings.model_id, query: { text: query }, passages: input.map((text) => ({ text })) };
   const answer = await client.postJson(context, settings.url!, body, rankingsSchema, {
     name: 'Nvidia rerank',
-    failedToSend: `Failed to send Nvidia rerank request from inference entity id [${context.endpoint.inferenceId}]`,
+    failedToSend: failedToSendTask('Nvidia')(context, 'rerank'),
     policy: openAiStatusPolicy,
     contentType: 'application/json',
   });

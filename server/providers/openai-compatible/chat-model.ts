@@ -30,7 +30,7 @@ export interface ChatWire extends ChatBodyOptions {
   /** Its name for the unified chat request, when not the same. */
   chatRequestName?: string;
   /** What it says it failed to do when an answer is unreadable, when not `Failed to send <name> request`. */
-  failedToSend?(context: CallContext, route: 'completion' | 'chat'): string;
+  failedToSend?(context: CallContext, taskType: 'completion' | 'chat_completion'): string;
   /** Whether a completion takes exactly one input (Elasticsearch's SingleInputSenderExecutableAction; default true);
    * otherwise every input is a user message of one conversation. */
   singleInput?: boolean;
@@ -102,7 +102,7 @@ export class OpenAiCompatibleChat {
     const name = route === 'chat' ? (wire.chatRequestName ?? wire.requestName) : wire.requestName;
     return {
       name,
-      failedToSend: wire.failedToSend?.(context, route),
+      failedToSend: wire.failedToSend?.(context, route === 'chat' ? 'chat_completion' : 'completion'),
       policy: (route === 'completion' && wire.completionPolicy) || openAiChatStatusPolicy,
       headers: wire.extraHeaders?.(context),
       contentType: wire.contentType,

@@ -84,3 +84,9 @@ export class OpenAiCompatibleEmbeddings {
     return vectors;
   }
 }
+
+/** `dimensions` for the body when the user set it: a size learned by the validation call is the model's own, and
+ * some models refuse the parameter. */
+export function userSetDimensions(context: CallContext): { dimensions?: unknown } {
+  return context.endpoint.internal.dimensions_set_by_user ? { dimensions: context.endpoint.serviceSettings.dimensions } : {};
+}

@@ -3,6 +3,7 @@
 import type { CallContext } from '../../inference/call-context';
 import { serviceSettings, taskSettings } from '../kit/settings';
 import { openAiCompatibleProvider } from '../openai-compatible';
+import { userSetDimensions } from '../openai-compatible/embedding-model';
 import type { InferenceProvider, ProviderDependencies } from '../types';
 import { OpenAiAuth } from './openai-auth';
 
@@ -34,8 +35,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
         input,
         model: embeddingSettings(context).model_id,
         ...user(context),
-        // Only a dimension the user asked for goes upstream; a learned one is the model's own default.
-        ...(context.endpoint.internal.dimensions_set_by_user ? { dimensions: embeddingSettings(context).dimensions } : {}),
+        ...userSetDimensions(context),
       }),
     },
     chat: {

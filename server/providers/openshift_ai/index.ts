@@ -6,9 +6,11 @@
 import type { CallContext } from '../../inference/call-context';
 import { cohereErrorDetails, cohereRankedSchema, cohereRerankBody, cohereStatusPolicy, rankedDocuments } from '../cohere-compatible/rerank';
 import { bearerAuth } from '../kit/auth-headers';
+import { failedToSendTask } from '../kit/provider-error';
 import { wholeBodyErrorDetails } from '../kit/error-details';
 import { serviceSettings, taskSettings } from '../kit/settings';
 import { openAiCompatibleProvider } from '../openai-compatible';
+import { userSetDimensions } from '../openai-compatible/embedding-model';
 import type { InferenceProvider, ProviderDependencies, RerankInput, RerankResult } from '../types';
 
 /** Elasticsearch's EMBEDDING_MAX_BATCH_SIZE for OpenShift AI. */
@@ -16,8 +18,7 @@ const EMBEDDING_BATCH_SIZE = 20;
 const JSON_WITHOUT_CHARSET = 'application/json';
 
 const settings = (context: CallContext) => serviceSettings<'OpenShiftAiEmbeddingServiceSettings'>(context);
-const failedToSend = (context: CallContext, taskType: string) =>
-  `Failed to send OpenShift AI ${taskType} request from inference entity id [${context.endpoint.inferenceId}]`;
+const failedToSend = failedToSendTask('OpenShift AI');
 const model = (context: CallContext) => (settings(context).model_id === undefined ? {} : { model: settings(context).model_id });
 
 export function createProvider({ http }: ProviderDependencies): InferenceProvider {
@@ -35,7 +36,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       body: (context, input) => ({
         input,
         ...model(context),
-        ...(context.endpoint.internal.dimensions_set_by_user ? { dimensions: settings(context).dimensions } : {}),
+        ...userSetDimensions(context),
       }),
     },
     chat: {
@@ -45,7 +46,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       streamOptions: false,
       requestName: 'OpenShift AI completions',
       chatRequestName: 'OpenShift AI chat completions',
-      failedToSend: (context, route) => failedToSend(context, route === 'chat' ? 'chat_completion' : 'completion'),
+      failedToSend,
       contentType: JSON_WITHOUT_CHARSET,
     },
   });

@@ -10,31 +10,17 @@ import {
   DEFAULT_API_KEY,
   embeddingFor,
   startMockOpenAi,
-  type JsonObject,
   type MockOpenAi,
-  type RecordedRequest,
 } from './mock-openai';
 import { expectEsError, expectNoSecret } from '../../support/assertions';
 import { startTestServer, type TestResponse, type TestServer } from '../../support/server';
+import { bodyOf, newId, withMockedService } from '../../support/service-setup';
 
+// These tests point endpoints at URLs of their own (the mock's, or a scripted server): no origin override.
+const openai = withMockedService('openai', () => startMockOpenAi(), { upstreamOrigins: {} });
 let server: TestServer;
 let mock: MockOpenAi;
-let idCounter = 0;
-
-beforeAll(async () => {
-  mock = await startMockOpenAi();
-  server = await startTestServer();
-});
-beforeEach(() => mock.reset());
-afterAll(async () => {
-  await server?.stop();
-  await mock?.close();
-});
-
-/** A fresh, valid inference id per endpoint so tests never collide. */
-const newId = (prefix: string) => `${prefix}-${++idCounter}`;
-
-const bodyOf = (request: RecordedRequest) => request.body as JsonObject;
+beforeAll(() => ({ server, mock } = openai));
 
 async function putEmbedding(
   target: TestServer,

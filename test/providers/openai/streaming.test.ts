@@ -9,27 +9,16 @@ import {
   startMockOpenAi,
   type JsonObject,
   type MockOpenAi,
-  type RecordedRequest,
 } from './mock-openai';
 import { BOM, DONE_FRAME, expectEventStream, framesOf, postRaw, type Frame } from '../../support/assertions';
-import { startTestServer, type TestServer } from '../../support/server';
+import type { TestServer } from '../../support/server';
+import { bodyOf, newId, withMockedService } from '../../support/service-setup';
 
+// These tests point endpoints at URLs of their own (the mock's, or a scripted server): no origin override.
+const openai = withMockedService('openai', () => startMockOpenAi(), { upstreamOrigins: {} });
 let server: TestServer;
 let mock: MockOpenAi;
-let idCounter = 0;
-
-beforeAll(async () => {
-  mock = await startMockOpenAi();
-  server = await startTestServer();
-});
-beforeEach(() => mock.reset());
-afterAll(async () => {
-  await server?.stop();
-  await mock?.close();
-});
-
-const newId = (prefix: string) => `${prefix}-${++idCounter}`;
-const bodyOf = (request: RecordedRequest) => request.body as JsonObject;
+beforeAll(() => ({ server, mock } = openai));
 const post = (path: string, body: unknown) => postRaw(server, path, body);
 const json = (frame: Frame) => JSON.parse(frame.data) as JsonObject;
 
