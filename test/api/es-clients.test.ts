@@ -424,3 +424,26 @@ describe.each([
     for (const text of [...server.bodies, ...server.logs]) for (const secret of secrets) expect(text).not.toContain(secret);
   });
 });
+
+describe('@elastic/elasticsearch 9.x: the embedding task type (9.4+)', () => {
+  test('inference.put creates an openai embedding endpoint and inference.embedding embeds texts and a content object', async () => {
+    const client = new Client9({ node: server.url });
+    try {
+      const created = await client.inference.put({
+        task_type: 'embedding',
+        inference_id: 'es9-embedding',
+        inference_config: { service: 'openai', service_settings: { api_key: DEFAULT_API_KEY, model_id: 'text-embedding-3-small', url: mock.embeddingsUrl } },
+      });
+      expect(created).toMatchObject({ inference_id: 'es9-embedding', task_type: 'embedding', service: 'openai' });
+      const result = await client.inference.embedding({
+        inference_id: 'es9-embedding',
+        input: ['The first text', { content: { type: 'text', value: 'The second text' } }],
+      } as Parameters<typeof client.inference.embedding>[0]);
+      const { embeddings } = result as unknown as { embeddings: Array<{ embedding: number[] }> };
+      expect(embeddings.map((entry) => entry.embedding)).toEqual([embeddingFor('The first text', 1536), embeddingFor('The second text', 1536)]);
+      await client.inference.delete({ inference_id: 'es9-embedding' });
+    } finally {
+      await client.close();
+    }
+  });
+});
