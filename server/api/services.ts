@@ -2,6 +2,7 @@
 import type { components } from '../../generated/openapi';
 import { flattenSchema, type JsonSchema } from '../openapi/document';
 import type { ServiceSpec, TaskVariant } from '../openapi/service-catalog';
+import { TASK_TYPES } from '../task-type';
 import { type TaskType, urlTaskTypeOrUnknown } from './services-task-type';
 import { type Handler } from './context';
 
@@ -64,7 +65,9 @@ function listedFields(variant: TaskVariant): Array<[string, JsonSchema, boolean]
 
 function serviceInfo(service: ServiceSpec): ServiceInfo {
   const configurations: Record<string, Field> = {};
-  for (const variant of service.variants.values()) {
+  // In the order of Elasticsearch's TaskType enum, as its EnumSets list them.
+  const variants = TASK_TYPES.flatMap((taskType) => service.variants.get(taskType) ?? []);
+  for (const variant of variants) {
     for (const [name, fieldSchema, isRequired] of listedFields(variant)) {
       const existing = configurations[name];
       const taskTypes = [...(existing?.supported_task_types ?? []), variant.taskType];
@@ -74,7 +77,7 @@ function serviceInfo(service: ServiceSpec): ServiceInfo {
       }
     }
   }
-  return { service: service.name, name: service.title, task_types: [...service.variants.keys()], configurations };
+  return { service: service.name, name: service.title, task_types: variants.map((variant) => variant.taskType), configurations };
 }
 
 export const getServices: Handler = (request, response, context) => {
