@@ -12,6 +12,8 @@ import type {
   CompletionStreamEvent,
   CreateEndpointRequest,
   DeleteEndpointResponse,
+  EmbeddingRequest,
+  EmbeddingResult,
   EndpointInfo,
   GetEndpointsResponse,
   GetServicesResponse,
@@ -275,6 +277,21 @@ export class InfergateClient {
   ): Promise<SparseEmbeddingResult> {
     return unwrap(
       await this.api.POST('/_inference/sparse_embedding/{inference_id}', {
+        params: { path: { inference_id: inferenceId }, query },
+        body,
+        signal,
+      }),
+    );
+  }
+
+  /** Dense vectors of texts or content objects (Elasticsearch 9.4+'s `embedding` task). */
+  async embedding(
+    inferenceId: InferenceId,
+    body: EmbeddingRequest,
+    { signal, ...query }: CallOptions<'embedding'> = {},
+  ): Promise<EmbeddingResult> {
+    return unwrap(
+      await this.api.POST('/_inference/embedding/{inference_id}', {
         params: { path: { inference_id: inferenceId }, query },
         body,
         signal,

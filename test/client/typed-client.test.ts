@@ -150,6 +150,16 @@ describe('inference', () => {
     expect(mock.requestsTo('embeddings')[0].body).toMatchObject({ input: ['first', 'second', 'third'], dimensions: 256 });
   });
 
+  test('embedding takes texts and content objects (the 9.4+ task)', async () => {
+    await client.putEndpointWithTaskType('embedding', 'typed-embedding', {
+      service: 'openai',
+      service_settings: { api_key: DEFAULT_API_KEY, model_id: 'text-embedding-3-small', url: mock.embeddingsUrl, dimensions: 8 },
+    });
+    const result = await client.embedding('typed-embedding', { input: ['first', { content: { type: 'text', value: 'second' } }] });
+    expect(result.embeddings?.map((e) => e.embedding)).toEqual(['first', 'second'].map((t) => embeddingFor(t, 8)));
+    await client.deleteEndpoint('typed-embedding');
+  });
+
   test('completion, inference and inferenceWithTaskType', async () => {
     expect(await client.completion(COMPLETION, { input: 'hello' })).toEqual({ completion: [{ result: 'Echo: hello' }] });
     expect(await client.inference(COMPLETION, { input: 'generic' })).toEqual({ completion: [{ result: 'Echo: generic' }] });
