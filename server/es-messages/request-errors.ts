@@ -47,7 +47,8 @@ function customParseError(errors: readonly SchemaError[], context: RequestBodyCo
     const template = messages?.[error.keyword];
     if (!template) continue;
     const key = fieldPath(error.instancePath).split('.').at(-1) ?? '';
-    return parseError(context, key, template.replace('{value}', javaString(error.data)));
+    // A replacer function: the value is user input, whose `$` patterns must not be expanded.
+    return parseError(context, key, template.replace('{value}', () => javaString(error.data)));
   }
   return undefined;
 }

@@ -179,6 +179,10 @@ function describe(error: SchemaError, objectSchemaAt: (pointer: string) => JsonS
       return;
     case 'format':
     case 'pattern':
+      if (custom) {
+        out.messages.add(fill(custom, { key, value }));
+        return;
+      }
       out.messages.add(
         `[${scope}] Invalid url [${value}] received for field [${key}]. Error: unable to parse url [${value}]. Reason: not an absolute http or https URL`,
       );

@@ -54,7 +54,8 @@ export function errorMiddleware(logger: Logger) {
   return (thrown: unknown, request: Request, response: Response, _next: NextFunction): void => {
     const error = thrown instanceof EsError ? thrown : (translateFrameworkError(thrown as ValidatorError, request) ?? toEsError(thrown));
     if (error.status >= 500) {
-      logger.error({ err: thrown instanceof Error ? { message: thrown.message, stack: thrown.stack } : thrown, path: request.path }, 'request failed');
+      const original = thrown instanceof EsError && thrown.cause !== undefined ? thrown.cause : thrown;
+      logger.error({ err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: request.path }, 'request failed');
     } else {
       logger.debug({ status: error.status, type: error.type, path: request.path }, 'request refused');
     }

@@ -126,5 +126,6 @@ export function unifiedEnvelope(error: EsError): UnifiedErrorBody {
 /** Turns anything thrown into an EsError; unknown failures become a 500 whose message does not leak internals. */
 export function toEsError(error: unknown): EsError {
   if (error instanceof EsError) return error;
-  return new EsError(500, 'exception', 'An internal error occurred; see the server log for details');
+  // The original is kept as the cause, for the log line the message points to (never for the answer).
+  return Object.assign(new EsError(500, 'exception', 'An internal error occurred; see the server log for details'), { cause: error });
 }

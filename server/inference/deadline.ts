@@ -3,6 +3,8 @@
 import { statusException } from '../http/errors';
 import type { TimeValue } from '../http/time-value';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class Deadline {
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
@@ -48,10 +50,11 @@ export class Deadline {
 
   private arm(ms: number): void {
     clearTimeout(this.timer);
+    // Node fires a timer of more than 2^31-1 ms at once: a longer budget waits that long (24.8 days) instead.
     this.timer = setTimeout(() => {
       this.timedOut = true;
       this.controller.abort(this.timeoutError());
-    }, ms);
+    }, Math.min(ms, MAX_TIMER_MS));
     this.timer.unref();
   }
 }

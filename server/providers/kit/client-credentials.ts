@@ -3,6 +3,7 @@
  * deadline, redaction) but not through its rate limit. */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { EsError } from '../../http/errors';
 import type { CallContext } from '../../inference/call-context';
 import { errorDetailsFrom } from './error-details';
 import type { ProviderClient } from './provider-client';
@@ -31,11 +32,35 @@ const DEFAULT_LIFETIME_S = 3600;
 
 export class ClientCredentialsTokens {
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
+  /** Token requests under way: concurrent calls (and the batches of one call) share one. */
+  private readonly pending = new Map<string, Promise<string>>();
 
   async token(context: CallContext, client: ProviderClient, grant: ClientCredentials): Promise<string> {
     const key = cacheKey(grant);
     const cached = this.tokens.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.token;
+    let request = this.pending.get(key);
+    const shared = request !== undefined;
+    if (!request) {
+      request = this.requestToken(context, client, grant, key).finally(() => this.pending.delete(key));
+      this.pending.set(key, request);
+    }
+    try {
+      return await request;
+    } catch (error) {
+      // A shared request ran on another call's deadline: if that call timed out or went away, this one asks anew.
+      const callerEnded = error instanceof EsError && (error.status === 408 || error.status === 499);
+      if (shared && callerEnded && !context.deadline.signal.aborted) return this.token(context, client, grant);
+      throw error;
+    }
+  }
+
+  /** The provider refused the token (401): the next call asks for a new one. */
+  forget(grant: ClientCredentials): void {
+    this.tokens.delete(cacheKey(grant));
+  }
+
+  private async requestToken(context: CallContext, client: ProviderClient, grant: ClientCredentials, key: string): Promise<string> {
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: grant.clientId, client_secret: grant.clientSecret, scope: grant.scopes.join(' ') });
     const answer = await client.postJson(context, grant.tokenUrl, form, tokenSchema, {
       name: 'OAuth2 token',
@@ -45,14 +70,11 @@ export class ClientCredentialsTokens {
       originName: grant.originName,
       errorDetails: oauthErrorDetails,
     });
+    const now = Date.now();
+    for (const [stale, entry] of this.tokens) if (entry.expiresAt <= now) this.tokens.delete(stale);
     const lifetimeMs = (answer.expires_in ?? DEFAULT_LIFETIME_S) * 1000;
-    this.tokens.set(key, { token: answer.access_token, expiresAt: Date.now() + lifetimeMs - EXPIRY_MARGIN_MS });
+    this.tokens.set(key, { token: answer.access_token, expiresAt: now + lifetimeMs - EXPIRY_MARGIN_MS });
     return answer.access_token;
-  }
-
-  /** The provider refused the token (401): the next call asks for a new one. */
-  forget(grant: ClientCredentials): void {
-    this.tokens.delete(cacheKey(grant));
   }
 }
 

@@ -54,6 +54,25 @@ export class RetryableFailure extends Error {
 
 export type ResponseReader<T> = (response: Dispatcher.ResponseData, url: string) => Promise<T>;
 
+/** Error bodies are read up to this size: what a provider says fits, and a huge one cannot stall the server. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+async function readErrorBody(response: Dispatcher.ResponseData): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= ERROR_BODY_LIMIT) break;
+    }
+  } catch {
+    // A body cut off mid-way says what it said so far.
+  }
+  if (size >= ERROR_BODY_LIMIT) response.body.destroy();
+  return Buffer.concat(chunks).subarray(0, ERROR_BODY_LIMIT).toString('utf8');
+}
+
 function abortError(deadline: Deadline): EsError {
   return deadline.timedOut ? deadline.timeoutError() : new ClientGoneError();
 }
@@ -88,6 +107,8 @@ export class ProviderHttp {
   async post<T>(scope: CallScope, call: UpstreamRequest, read: ResponseReader<T>): Promise<T> {
     const { deadline } = scope;
     const url = this.target(scope, call);
+    // A URL that cannot be requested (a relative one, which the settings allow as Elasticsearch does) is final.
+    if (!URL.canParse(url)) throw connectionError(scope.errors, url, { code: 'ERR_INVALID_URL' });
     let { contentType, text } = encode(call.body, call.contentType);
     const started = Date.now();
     let delay = this.config.retryInitialDelayMs;
@@ -99,7 +120,8 @@ export class ProviderHttp {
         const headers = { 'content-type': contentType, accept: 'application/json', ...call.headers };
         const response = await request(url, { method: 'POST', headers, body: text, signal: deadline.signal, dispatcher: this.agent });
         if (response.statusCode >= 200 && response.statusCode < 300) return await read(response, url);
-        const body = await response.body.text().catch(() => '');
+        const body = await readErrorBody(response);
+        if (deadline.signal.aborted) throw abortError(deadline);
         if (response.statusCode === 401) scope.onUnauthorized?.();
         const outcome = providerError({ status: response.statusCode, headers: response.headers, body, url }, scope.errors, call.policy);
         failure = outcome.error;

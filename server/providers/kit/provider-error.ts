@@ -36,8 +36,13 @@ const redact = (text: string | undefined, context: ErrorContext) => (text === un
 
 /** `reason` is ours (redacted where it quotes the provider or a URL); the provider's message is redacted here. The
  * inference id is never redacted: it is the user's name for the endpoint, not a secret, and may share letters with one. */
+/** The most of a provider's message quoted (a longer one is cut): enough to read, too little to flood an answer. */
+const MESSAGE_LIMIT = 8 * 1024;
+
+const quoted = (message: string) => (message.length > MESSAGE_LIMIT ? `${message.slice(0, MESSAGE_LIMIT)}...` : message);
+
 function withDetails(status: number, reason: string, details: ProviderErrorDetails | undefined, context: ErrorContext, midStream = false): EsError {
-  const message = details?.message ? `${reason}. Error message: [${redactSecrets(details.message, context.secrets)}]` : reason;
+  const message = details?.message ? `${reason}. Error message: [${redactSecrets(quoted(details.message), context.secrets)}]` : reason;
   return statusException(status, message, {
     // In a stream Elasticsearch keeps the provider's code or none; before it, a status name stands in for none.
     unifiedCode: redact(details?.code, context) ?? (midStream ? null : undefined),

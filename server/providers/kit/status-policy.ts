@@ -81,8 +81,8 @@ function remainingRateLimit(response: FailedResponse): string {
   return openAiRateLimit(response);
 }
 
-/** AzureMistralOpenAiExternalResponseHandler (Mistral's embeddings): every 4xx but 401, 413 and 429 is
- * "unsuccessful". */
+/** AzureMistralOpenAiExternalResponseHandler (Mistral's embeddings): every 4xx but 401, 429 and content too large
+ * (413, or OpenAI's "reduce your prompt" 400) is "unsuccessful". */
 export const azureMistralStatusPolicy: StatusPolicy = (response) => {
   const { status } = response;
   if (status === 500) return { prefix: SERVER_ERROR, retry: 'yes' };

@@ -39,7 +39,7 @@ export function originOf(value: string, what: string): string {
 /** `url` with the origin configured for `name`, or `url` unchanged. */
 export function withUpstreamOrigin(origins: UpstreamOrigins, name: string, url: string): string {
   const origin = Object.hasOwn(origins, name) ? origins[name] : undefined;
-  if (!origin) return url;
+  if (!origin || !URL.canParse(url)) return url;
   const target = new URL(url);
   return origin + target.pathname + target.search;
 }

@@ -55,12 +55,12 @@ export function toChatCompletion({ id, created, model, choices, usage }: ChatCom
     model,
     choices: choices.map((choice) => ({
       index: choice.index,
-      message: compact({
+      // `content` is always there, null when the model only called tools (as OpenAI answers).
+      message: {
         role: choice.message.role,
         content: choice.message.content ?? null,
-        refusal: choice.message.refusal,
-        tool_calls: choice.message.tool_calls ?? undefined,
-      }) as ChatCompletion['choices'][number]['message'],
+        ...compact({ refusal: choice.message.refusal, tool_calls: choice.message.tool_calls }),
+      } as ChatCompletion['choices'][number]['message'],
       finish_reason: choice.finish_reason ?? null,
     })),
     usage: usage ? usageOf(usage) : undefined,

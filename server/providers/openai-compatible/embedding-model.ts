@@ -63,17 +63,22 @@ export class OpenAiCompatibleEmbeddings {
   ) {}
 
   embed(context: CallContext, input: string[], inputType?: string): Promise<number[][]> {
-    return inBatches(withinTokenLimit(context, input), this.wire.batchSize, (batch) => this.embedBatch(context, batch, inputType));
+    // A failed batch fails the call: the deadline's abort stops the batches still running.
+    return inBatches(withinTokenLimit(context, input), this.wire.batchSize, (batch) => this.embedBatch(context, batch, inputType), () =>
+      context.deadline.abort(),
+    );
   }
 
   private async embedBatch(context: CallContext, input: string[], inputType: string | undefined): Promise<number[][]> {
     const { wire } = this;
     const reader = wire.reader ?? openAiVectors;
+    // Each "content too large" answer halves what was sent last, as Elasticsearch truncates the request it sent.
+    let sent = input;
     const options: RequestOptions = {
       name: wire.requestName,
       failedToSend: wire.failedToSend?.(context),
       policy: wire.policy ?? openAiStatusPolicy,
-      truncated: () => wire.body(context, halved(input), inputType),
+      truncated: () => wire.body(context, (sent = halved(sent)), inputType),
       headers: wire.extraHeaders?.(context),
       errorDetails: wire.errorDetails,
       contentType: wire.contentType,

@@ -7,8 +7,16 @@ import { serviceSettings } from '../kit/settings';
 
 type Settings = ReturnType<typeof serviceSettings<'OpenAiChatServiceSettings'>>;
 
+/** The user's `token_url` is an auth endpoint of its own (`openai-oauth` in INFERGATE_UPSTREAM_ORIGINS): the client
+ * secret does not follow the `openai` origin to an LLM gateway. */
 function grantOf(settings: Settings): ClientCredentials {
-  return { tokenUrl: settings.token_url!, clientId: settings.client_id!, clientSecret: settings.client_secret!, scopes: settings.scopes! };
+  return {
+    tokenUrl: settings.token_url!,
+    clientId: settings.client_id!,
+    clientSecret: settings.client_secret!,
+    scopes: settings.scopes!,
+    originName: 'openai-oauth',
+  };
 }
 
 export class OpenAiAuth {

@@ -114,6 +114,17 @@ describe('completion and chat_completion', () => {
     expect(onlyErrorFrame(failed).error.message).toContain('Error message: [{"error":{"code":"DeploymentNotFound"');
   });
 
+  test('the resource name is a DNS label: nothing in it can move the request (and its key) to another host', async () => {
+    const response = await put('completion', newId('az-host'), endpoint({ api_key: AZURE_API_KEY, resource_name: 'evil.example/x?' }));
+    expectSimpleEsError(
+      response,
+      400,
+      'validation_exception',
+      'Validation Failed: 1: [service_settings] Invalid value [evil.example/x?] received. [resource_name] must be the name of an Azure resource (letters, digits and hyphens);',
+    );
+    expect(service.mock.requests).toHaveLength(0);
+  });
+
   test('an empty user is refused', async () => {
     const response = await put('completion', newId('az-user'), endpoint({ api_key: AZURE_API_KEY }, { task_settings: { user: '' } }));
     expectEsError(response, 400, 'validation_exception', 'Validation Failed: 1: [task_settings] Invalid value empty string. [user] must be a non-empty string;');

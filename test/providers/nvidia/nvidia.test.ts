@@ -86,6 +86,17 @@ test('rerank: the query and passages as NVIDIA takes them; logits as scores in i
   );
 });
 
+test('a huge error body is quoted in part', async () => {
+  const id = newId('nv-huge');
+  await createEndpoint(service, 'completion', id, endpoint('microsoft/phi-3-mini-128k-instruct'));
+  service.mock.enqueueFault('chat', { kind: 'status', status: 400, body: { error: 'y'.repeat(500_000) } });
+  const result = await service.server.call('POST', `/_inference/completion/${id}`, { input: 'x' });
+  expect(result.status).toBe(400);
+  const quoted = /Error message: \[(.*)\]$/.exec(result.json.error.reason)![1];
+  expect(quoted.length).toBe(8 * 1024 + 3);
+  expect(quoted.endsWith('yyy...')).toBe(true);
+});
+
 test("chat: max_tokens, no usage chunk asked; errors quote NVIDIA's whole body as nvidia_error", async () => {
   const id = newId('nv-chat');
   await createEndpoint(service, 'chat_completion', id, endpoint('microsoft/phi-3-mini-128k-instruct'));

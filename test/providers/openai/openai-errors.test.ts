@@ -309,3 +309,66 @@ describe('timeouts and rate limits (reference §1.5)', () => {
     });
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+describe('hostile or broken provider answers', () => {
+  // Its first 64 KiB are not JSON: the reason says the status only.
+  test('a huge error body is read in part: the answer stays small and the server responsive', async () => {
+    const huge = scriptedServer((_raw, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'x'.repeat(20 * 1024 * 1024), type: 'invalid_request_error' } }));
+    });
+    const upstream = await huge;
+    try {
+      const id = newId('emb-huge-error');
+      const started = Date.now();
+      const put = await putEmbedding(server, id, { url: upstream.url });
+      expect(put.status).toBe(400);
+      expect(put.text.length).toBeLessThan(64 * 1024);
+      expect(put.json.error.caused_by.reason).toBe(`Received a bad request status code for request from inference entity id [${id}] status [400]`);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  test('when one batch fails, the call answers and the batches still running are aborted', async () => {
+    const id = newId('emb-batch-fail');
+    await createEmbedding(id, { dimensions: 4 });
+    mock.reset();
+    mock.enqueueFault('embeddings', { kind: 'status', status: 400 });
+    mock.enqueueFault('embeddings', { kind: 'hang' });
+    const result = await embed(id, Array.from({ length: 2049 }, (_, i) => `t${i}`));
+    expect(result.status).toBe(400);
+    await mock.waitForAbortedRequests(1);
+  });
+
+  test('an input the provider finds too large is halved again at each attempt', async () => {
+    const id = newId('emb-413');
+    await createEmbedding(id, { dimensions: 4 });
+    mock.reset();
+    for (let i = 0; i < 3; i++) mock.enqueueFault('embeddings', { kind: 'status', status: 413 });
+    const result = await embed(id, ['abcdefghijklmnop']);
+    expect(result.status).toBe(413);
+    expect(mock.requestsTo('embeddings').map((request) => bodyOf(request).input)).toEqual([['abcdefghijklmnop'], ['abcdefgh'], ['abcd']]);
+  });
+
+  test('a relative url (the settings take one, as Elasticsearch does) fails once, as a 400 naming it', async () => {
+    const routed = await startTestServer({ upstreamOrigins: { openai: mock.url }, skipValidation: true });
+    try {
+      const id = newId('emb-relative');
+      expect((await putEmbedding(routed, id, { url: 'openai-embeddings-url' })).status).toBe(200);
+      expectEsError(await embed(id, ['x'], '', routed), 400, 'status_exception', `Failed to send request from inference entity id [${id}] to [openai-embeddings-url]: ERR_INVALID_URL`);
+      expect(mock.requestsTo('embeddings')).toHaveLength(0);
+    } finally {
+      await routed.stop();
+    }
+  });
+
+  test('a timeout longer than a timer can hold still waits for the answer', async () => {
+    const id = newId('emb-long-timeout');
+    await createEmbedding(id, { dimensions: 4 });
+    mock.enqueueFault('embeddings', { kind: 'delay', ms: 50 });
+    expect((await embed(id, ['x'], '?timeout=25d')).status).toBe(200);
+  });
+});

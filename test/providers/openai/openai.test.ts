@@ -5,7 +5,7 @@
  */
 import { DEFAULT_API_KEY, embeddingFor, type MockOpenAi } from './mock-openai';
 import { expectEsError, expectNoSecret } from '../../support/assertions';
-import type { TestServer } from '../../support/server';
+import { startTestServer, type TestServer } from '../../support/server';
 import { bodyOf, newId } from '../../support/service-setup';
 import { fixedLengthEmbeddingsServer, openAiSuite } from './openai-setup';
 
@@ -277,6 +277,21 @@ describe('authentication options', () => {
     token_url: mock.tokenUrl,
     dimensions: 4,
     ...overrides,
+  });
+
+  test('concurrent calls with no token yet share one token request', async () => {
+    mock.config.oauthClients['concurrent-app'] = 'Xk2-concurrent-SECRET-4417';
+    const id = newId('emb-oauth-concurrent');
+    const settings = oauthSettings({ client_id: 'concurrent-app', client_secret: 'Xk2-concurrent-SECRET-4417' });
+    const limited = await startTestServer({ skipValidation: true });
+    try {
+      expect((await limited.call('PUT', `/_inference/text_embedding/${id}`, { service: 'openai', service_settings: settings })).status).toBe(200);
+      const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => embed(id, [`text ${i}`], '', limited)));
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(mock.requestsTo('token')).toHaveLength(1);
+    } finally {
+      await limited.stop();
+    }
   });
 
   test('OAuth2 client credentials: a token is fetched once, used as Bearer, and the secret is never echoed', async () => {

@@ -263,6 +263,21 @@ describe('POST /_inference/chat_completion/{id} (not streamed)', () => {
     expect(upstream).toMatchObject({ model: 'gpt-4o-mini', n: 1, stream: false });
     expect(upstream).not.toHaveProperty('stream_options');
   });
+
+  test('a tool call keeps `content: null` beside the tool calls', async () => {
+    const id = newId('chat-once-tool');
+    await createEndpoint('chat_completion', id);
+    mock.enqueueFault('chat', { kind: 'toolCall', name: 'get_weather', arguments: '{"city":"Paris"}' });
+    const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }];
+    const response = await server.call('POST', `/_inference/chat_completion/${id}`, { ...chatMessages('weather?'), tools });
+    const { message, finish_reason: finishReason } = response.json.choices[0];
+    expect(finishReason).toBe('tool_calls');
+    expect(message).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+    });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
