@@ -17,7 +17,8 @@ function isBase64DataUri(value: string): boolean {
   if (comma < 0 || comma >= DATA_URI_PREFIX_LIMIT) return false;
   const header = value.slice('data:'.length, comma);
   const slash = header.indexOf('/');
-  return slash > 0 && header.endsWith(';base64') && header.length > slash + ';base64'.length;
+  // A type, a slash, a subtype of at least one character, then `;base64`.
+  return slash > 0 && header.endsWith(';base64') && header.length - ';base64'.length > slash + 1;
 }
 
 function parseFailure(reason: string): EsError {
