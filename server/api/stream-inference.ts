@@ -19,7 +19,6 @@ import { checkTaskTypeForInference } from './perform-inference';
 import { CHAT_PARSER, INFERENCE_PARSER, validatedBody } from './request-body';
 import { setErrorStyle } from './error-style';
 
-
 function streamableTasks(context: ApiContext, endpoint: StoredEndpoint): TaskType[] {
   const provider = context.providers.get(endpoint.service);
   const tasks: TaskType[] = [];

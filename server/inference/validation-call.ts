@@ -10,7 +10,7 @@ import type { Settings } from '../store/endpoint-store';
 import type { CallContext } from './call-context';
 import { runCall } from './call';
 
-export const VALIDATION_INPUT = 'how big';
+const VALIDATION_INPUT = 'how big';
 const VALIDATION_QUERY = 'test query';
 const VALIDATION_DOCUMENTS = ['how big', 'how small'];
 

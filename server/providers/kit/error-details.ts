@@ -19,17 +19,6 @@ export function errorDetailsFrom<Body>(schema: z.ZodType<Body, z.ZodTypeDef, unk
   };
 }
 
-/** The first parser that recognises the body. */
-export function firstErrorDetails(...parsers: ErrorDetailsParser[]): ErrorDetailsParser {
-  return (json, text) => {
-    for (const parse of parsers) {
-      const details = parse(json, text);
-      if (details) return details;
-    }
-    return undefined;
-  };
-}
-
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** Bodies of the common shapes: `{"error":{"message"}}`, `{"error":"..."}`, `{"message"}`, `{"detail"}`. */

@@ -73,10 +73,6 @@ export class ProviderClient {
     private readonly config: ProviderClientConfig,
   ) {}
 
-  get provider(): string {
-    return this.config.provider;
-  }
-
   scope(context: CallContext, options: Partial<RequestOptions> = {}): CallScope {
     const { endpoint } = context;
     const rateLimit = endpoint.serviceSettings.rate_limit as { requests_per_minute?: number } | undefined;

@@ -18,7 +18,6 @@ export type StatusPolicy = (response: FailedResponse) => FailureClass;
 export const SERVER_ERROR = 'Received a server error status code';
 export const RATE_LIMIT = 'Received a rate limit status code';
 export const AUTHENTICATION = 'Received an authentication error status code';
-export const PERMISSION_DENIED = 'Received a permission denied error status code';
 export const REDIRECTION = 'Unhandled redirection';
 export const CONTENT_TOO_LARGE = 'Received a content too large status code';
 export const UNSUCCESSFUL = 'Received an unsuccessful status code';
