@@ -21,6 +21,8 @@ import { matchTemplate, operationTemplates, withGeneralOperationsOnLiteralPaths 
 import { SchemaValidator } from './openapi/schema-validator';
 import { ServiceCatalog } from './openapi/service-catalog';
 import type { EndpointStore, StoredEndpoint } from './store/endpoint-store';
+import type { SqliteDatabase } from './store/database';
+import { SqliteEndpointStore } from './store/sqlite-endpoint-store';
 import { StoreWithDefaultEndpoints } from './store/with-default-endpoints';
 import { buildEndpoint } from './api/endpoint-settings';
 
@@ -76,7 +78,8 @@ function resumeEndpoints(providers: ProviderRegistry, store: EndpointStore): voi
   for (const [service, provider] of providers.entries()) provider.resumeEndpoints?.(stored.filter((endpoint) => endpoint.service === service));
 }
 
-export function createApp(config: Config, store: EndpointStore, logger: Logger): App {
+export function createApp(config: Config, database: SqliteDatabase, logger: Logger): App {
+  const store = new SqliteEndpointStore(database);
   const document = loadDocument();
   const catalog = new ServiceCatalog(document);
   const limiters = new RateLimiters(config.rateLimitIntervalMs);

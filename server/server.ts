@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino';
 import { createApp } from './app';
 import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
-import { SqliteEndpointStore } from './store/sqlite-endpoint-store';
+import { openDatabase } from './store/database';
 
 export interface RunningServer {
   url: string;
@@ -18,8 +18,8 @@ export interface RunningServer {
 
 export async function startServer(config: Config, logDestination?: DestinationStream): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, logDestination);
-  const store = new SqliteEndpointStore(config.dataDir);
-  const { app, close } = createApp(config, store, logger);
+  const database = openDatabase(config.dataDir);
+  const { app, close } = createApp(config, database, logger);
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -43,7 +43,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
       clearInterval(sweeper);
       clearTimeout(forced);
       await close();
-      store.close();
+      database.close();
       logger.info('stopped');
     })());
   return { url: `http://${host}:${port}`, port, server, logger, stop };

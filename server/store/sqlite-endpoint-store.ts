@@ -1,7 +1,5 @@
-/** Endpoints in a SQLite file (better-sqlite3). The data directory and the file are readable by the owner only. */
-import Database from 'better-sqlite3';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
+/** Endpoints in the `endpoints` table of the server's SQLite database. */
+import type { SqliteDatabase } from './database';
 import type { EndpointStore, StoredEndpoint } from './endpoint-store';
 import type { TaskType } from '../task-type';
 
@@ -62,18 +60,9 @@ function fromRow(row: Row): StoredEndpoint {
 }
 
 export class SqliteEndpointStore implements EndpointStore {
-  private readonly db: Database.Database;
   private readonly statements;
 
-  constructor(dataDir: string) {
-    if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    chmodSync(dataDir, 0o700);
-    const file = path.join(dataDir, 'endpoints.sqlite');
-    this.db = new Database(file);
-    for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
-    this.db.pragma('journal_mode = WAL');
-    // Every acknowledged PUT survives a crash or power loss.
-    this.db.pragma('synchronous = FULL');
+  constructor(private readonly db: SqliteDatabase) {
     this.db.exec(SCHEMA);
     this.statements = {
       get: this.db.prepare<[string], Row>('SELECT * FROM endpoints WHERE inference_id = ?'),
@@ -112,7 +101,6 @@ export class SqliteEndpointStore implements EndpointStore {
     return this.statements.delete.run(inferenceId).changes === 1;
   }
 
-  close(): void {
-    this.db.close();
-  }
+  /** The database is closed by its owner (the server), once every store is done with it. */
+  close(): void {}
 }
