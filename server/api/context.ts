@@ -9,6 +9,7 @@ import type { RateLimiters } from '../providers/kit/rate-limiter';
 import type { Operation } from '../openapi/document';
 import type { SchemaValidator } from '../openapi/schema-validator';
 import type { ServiceCatalog } from '../openapi/service-catalog';
+import type { RegionPolicyStore } from '../store/region-policy-store';
 import type { StoreWithDefaultEndpoints } from '../store/with-default-endpoints';
 import { parseTaskType, type RequestedTaskType, type TaskType } from '../task-type';
 
@@ -17,6 +18,7 @@ export interface ApiContext {
   /** The endpoints, default endpoints included. */
   store: StoreWithDefaultEndpoints;
   catalog: ServiceCatalog;
+  regionPolicies: RegionPolicyStore;
   providers: ProviderRegistry;
   validator: SchemaValidator;
   operations: Map<string, Operation>;
