@@ -97,6 +97,7 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
     validator,
     operations: operationsById(document),
     limiters,
+    upstreamAllowList: http.allowList,
     logger,
     clusterUuid: clusterUuid(config.dataDir),
   };

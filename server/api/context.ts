@@ -6,6 +6,7 @@ import { parseTimeValue, timeValueFromMs, type TimeValue } from '../http/time-va
 import type { Logger } from '../logger';
 import type { ProviderRegistry } from '../providers/registry';
 import type { RateLimiters } from '../providers/kit/rate-limiter';
+import type { UpstreamAllowList } from '../providers/kit/upstream-allow-list';
 import type { Operation } from '../openapi/document';
 import type { SchemaValidator } from '../openapi/schema-validator';
 import type { ServiceCatalog } from '../openapi/service-catalog';
@@ -23,6 +24,8 @@ export interface ApiContext {
   validator: SchemaValidator;
   operations: Map<string, Operation>;
   limiters: RateLimiters;
+  /** Where user-supplied upstream URLs may point (INFERGATE_ALLOWED_UPSTREAM_HOSTS). */
+  upstreamAllowList: UpstreamAllowList;
   logger: Logger;
   clusterUuid: string;
 }
