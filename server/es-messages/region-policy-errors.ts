@@ -47,6 +47,7 @@ function errorOf(error: SchemaError, raw: string): EsError | undefined {
       return wrap(raw, fields, new EsError(400, 'illegal_argument_exception', `Required [${missing}]`));
     }
     case 'type': {
+      if (fields.length === 0) return parseError(raw, '', `[${ROOT_PARSER}] Expected START_OBJECT but was: ${token(error.data)}`);
       const field = fields.at(-1) ?? '';
       const owner = fields.slice(0, -1);
       return wrap(raw, owner, parseError(raw, field, `[${parserAt(owner.length)}] ${field} doesn't support values of type: ${token(error.data)}`));

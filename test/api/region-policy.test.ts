@@ -168,6 +168,8 @@ describe('validation, in Elasticsearch words', () => {
   });
 
   test('wrong value types', async () => {
+    const notBody = await put('["us"]');
+    expect(reasonOf(notBody)).toBe('[1:1] [put_region_policy_request] Expected START_OBJECT but was: START_ARRAY');
     const notObject = await put({ region_policy: 'us' });
     expect(reasonOf(notObject)).toBe("[1:2] [put_region_policy_request] region_policy doesn't support values of type: VALUE_STRING");
     const notArray = await put({ region_policy: { allowed_geos: 'us' } });
