@@ -2,6 +2,7 @@
  * cloud-metadata hosts unless allowed explicitly, and with the variable set only the hosts it names — checked at PUT
  * and `_update` on the URL, and when connecting on every address a name resolves to. */
 import dns from 'node:dns';
+import { loadConfig } from '../../server/config';
 import { parseHostPatterns } from '../../server/providers/kit/host-patterns';
 import { UpstreamAllowList, UpstreamHostRefused, checkUserUrls } from '../../server/providers/kit/upstream-allow-list';
 import { DEFAULT_API_KEY, startMockOpenAi, type MockOpenAi } from '../providers/openai/mock-openai';
@@ -61,6 +62,18 @@ describe('patterns', () => {
     (entry) => {
       expect(() => parseHostPatterns(entry)).toThrow(`got [${entry}]`);
     },
+  );
+});
+
+test('the variable is read at start; a bad entry stops the server', () => {
+  expect(loadConfig({}).allowedUpstreamHosts).toBeUndefined();
+  expect(loadConfig({ INFERGATE_ALLOWED_UPSTREAM_HOSTS: ' api.openai.com , *.corp.example ,10.0.0.0/8 ' }).allowedUpstreamHosts?.map((p) => p.text)).toEqual([
+    'api.openai.com',
+    '*.corp.example',
+    '10.0.0.0/8',
+  ]);
+  expect(() => loadConfig({ INFERGATE_ALLOWED_UPSTREAM_HOSTS: 'ok.example,http://bad.example' })).toThrow(
+    'INFERGATE_ALLOWED_UPSTREAM_HOSTS entries are host names, *.suffix wildcards, IP addresses or CIDR ranges with an optional :port, got [http://bad.example]',
   );
 });
 
