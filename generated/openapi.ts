@@ -83,6 +83,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_inference/_region_policy": {
+        parameters: {
+            query?: {
+                /** @description Indent the JSON response. */
+                pretty?: components["parameters"]["Pretty"];
+                /** @description Accepted for compatibility; has no effect. */
+                human?: components["parameters"]["Human"];
+                /** @description Accepted for compatibility; has no effect. */
+                error_trace?: components["parameters"]["ErrorTrace"];
+                /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
+                filter_path?: components["parameters"]["FilterPath"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the region policy
+         * @description 404 `No region policy is configured for this deployment` when there is none.
+         */
+        get: operations["getRegionPolicy"];
+        /**
+         * Create or replace the region policy (Elastic Inference Service)
+         * @description Stores the policy; `created_at`/`created_by` are kept when it is replaced, `updated_at`/`updated_by` set. It governs the `elastic` service, which infergate does not offer, so no endpoint is ever denied by it and `force` (apply even when in-use endpoints would be denied) changes nothing.
+         */
+        put: operations["putRegionPolicy"];
+        post?: never;
+        /**
+         * Delete the region policy
+         * @description 404 `No region policy is configured for this deployment` when there is none.
+         */
+        delete: operations["deleteRegionPolicy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_inference/_services": {
         parameters: {
             query?: never;
@@ -987,6 +1024,23 @@ export interface components {
                 type: string;
             };
         };
+        PutRegionPolicyRequest: {
+            region_policy: components["schemas"]["RegionPolicy"];
+        };
+        RegionPolicyResponse: {
+            region_policy: components["schemas"]["RegionPolicy"];
+            /** Format: date-time */
+            created_at: string;
+            /** @description The user who created the policy (absent when security is off). */
+            created_by?: string;
+            /**
+             * Format: date-time
+             * @description Absent until the policy is replaced.
+             */
+            updated_at?: string;
+            /** @description The user who last replaced the policy (absent when security is off). */
+            updated_by?: string;
+        };
         ErrorCauseLeaf: {
             type: string;
             reason: string;
@@ -1007,6 +1061,28 @@ export interface components {
             stack_trace?: string;
         } & {
             [key: string]: unknown;
+        };
+        CspRegion: {
+            /**
+             * @description The cloud service provider: `aws`, `azure` or `gcp`.
+             * @example aws
+             * @example azure
+             * @example gcp
+             */
+            csp: string;
+            /** @description The provider's region name, e.g. `us-east-1`. */
+            region: string;
+        };
+        /** @description Exactly one of `allowed_geos` and `allowed_regions`; `fallback_region` goes with `allowed_regions`. */
+        RegionPolicy: {
+            /** @description Geography codes EIS may route to, e.g. `us`, `eu`, `apac`. */
+            allowed_geos?: string[];
+            /** @description Cloud provider regions EIS may route to. */
+            allowed_regions?: components["schemas"]["CspRegion"][];
+            fallback_region?: components["schemas"]["CspRegion"];
+        };
+        DeleteRegionPolicyResponse: {
+            acknowledged: boolean;
         };
         /** @description One entry per service, sorted by `service`. */
         GetServicesResponse: components["schemas"]["ServiceInfo"][];
@@ -2299,6 +2375,15 @@ export interface components {
                 "application/json": components["schemas"]["GetEndpointsResponse"];
             };
         };
+        /** @description The region policy and who created and last replaced it, when. */
+        RegionPolicy: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["RegionPolicyResponse"];
+            };
+        };
         /** @description The services and their settings, from this specification. */
         Services: {
             headers: {
@@ -2429,8 +2514,13 @@ export type SchemaChatCompletion = components['schemas']['ChatCompletion'];
 export type SchemaChatCompletionChunk = components['schemas']['ChatCompletionChunk'];
 export type SchemaElasticsearchError = components['schemas']['ElasticsearchError'];
 export type SchemaUnifiedError = components['schemas']['UnifiedError'];
+export type SchemaPutRegionPolicyRequest = components['schemas']['PutRegionPolicyRequest'];
+export type SchemaRegionPolicyResponse = components['schemas']['RegionPolicyResponse'];
 export type SchemaErrorCauseLeaf = components['schemas']['ErrorCauseLeaf'];
 export type SchemaErrorCause = components['schemas']['ErrorCause'];
+export type SchemaCspRegion = components['schemas']['CspRegion'];
+export type SchemaRegionPolicy = components['schemas']['RegionPolicy'];
+export type SchemaDeleteRegionPolicyResponse = components['schemas']['DeleteRegionPolicyResponse'];
 export type SchemaGetServicesResponse = components['schemas']['GetServicesResponse'];
 export type SchemaOpenAiExactlyOneCredential = components['schemas']['OpenAiExactlyOneCredential'];
 export type SchemaOpenAiOAuth2Together = components['schemas']['OpenAiOAuth2Together'];
@@ -2580,6 +2670,7 @@ export type SchemaDeploymentNodeStats = components['schemas']['DeploymentNodeSta
 export type SchemaDeploymentStats = components['schemas']['DeploymentStats'];
 export type ResponseError = components['responses']['Error'];
 export type ResponseEndpoints = components['responses']['Endpoints'];
+export type ResponseRegionPolicy = components['responses']['RegionPolicy'];
 export type ResponseServices = components['responses']['Services'];
 export type ResponseEndpointInfo = components['responses']['EndpointInfo'];
 export type ResponseDeleted = components['responses']['Deleted'];
@@ -2698,6 +2789,86 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["Endpoints"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getRegionPolicy: {
+        parameters: {
+            query?: {
+                /** @description Indent the JSON response. */
+                pretty?: components["parameters"]["Pretty"];
+                /** @description Accepted for compatibility; has no effect. */
+                human?: components["parameters"]["Human"];
+                /** @description Accepted for compatibility; has no effect. */
+                error_trace?: components["parameters"]["ErrorTrace"];
+                /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
+                filter_path?: components["parameters"]["FilterPath"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["RegionPolicy"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putRegionPolicy: {
+        parameters: {
+            query?: {
+                /** @description Indent the JSON response. */
+                pretty?: components["parameters"]["Pretty"];
+                /** @description Accepted for compatibility; has no effect. */
+                human?: components["parameters"]["Human"];
+                /** @description Accepted for compatibility; has no effect. */
+                error_trace?: components["parameters"]["ErrorTrace"];
+                /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
+                filter_path?: components["parameters"]["FilterPath"];
+                /** @description Apply the policy even when it would deny access to in-use inference endpoints. */
+                force?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutRegionPolicyRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["RegionPolicy"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteRegionPolicy: {
+        parameters: {
+            query?: {
+                /** @description Indent the JSON response. */
+                pretty?: components["parameters"]["Pretty"];
+                /** @description Accepted for compatibility; has no effect. */
+                human?: components["parameters"]["Human"];
+                /** @description Accepted for compatibility; has no effect. */
+                error_trace?: components["parameters"]["ErrorTrace"];
+                /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
+                filter_path?: components["parameters"]["FilterPath"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteRegionPolicyResponse"];
+                };
+            };
             default: components["responses"]["Error"];
         };
     };

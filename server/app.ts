@@ -23,6 +23,7 @@ import { ServiceCatalog } from './openapi/service-catalog';
 import type { EndpointStore, StoredEndpoint } from './store/endpoint-store';
 import type { SqliteDatabase } from './store/database';
 import { SqliteEndpointStore } from './store/sqlite-endpoint-store';
+import { RegionPolicyStore } from './store/region-policy-store';
 import { StoreWithDefaultEndpoints } from './store/with-default-endpoints';
 import { buildEndpoint } from './api/endpoint-settings';
 
@@ -91,10 +92,12 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
     config,
     store: new StoreWithDefaultEndpoints(store, defaultEndpoints(providers, catalog, validator)),
     catalog,
+    regionPolicies: new RegionPolicyStore(database),
     providers,
     validator,
     operations: operationsById(document),
     limiters,
+    upstreamAllowList: http.allowList,
     logger,
     clusterUuid: clusterUuid(config.dataDir),
   };

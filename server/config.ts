@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseTimeValue } from './http/time-value';
 import { parseUpstreamOrigins, type UpstreamOrigins } from './providers/kit/upstream-origins';
+import { parseHostPatterns, type HostPattern } from './providers/kit/host-patterns';
 
 export interface Config {
   port: number;
@@ -26,6 +27,9 @@ export interface Config {
   upstreamConnections: number;
   /** Per service or auth endpoint, the origin its requests go to instead (INFERGATE_UPSTREAM_ORIGINS). */
   upstreamOrigins: UpstreamOrigins;
+  /** Where requests to providers may go (INFERGATE_ALLOWED_UPSTREAM_HOSTS); undefined: anywhere but link-local and
+   * cloud-metadata hosts. */
+  allowedUpstreamHosts: HostPattern[] | undefined;
   /** Built-in model ids (`.multilingual-e5-small`, ...) and the model directory that stands behind each. */
   builtinModels: Record<string, string>;
   /** How many inputs may wait for one local deployment before requests are refused with 429. */
@@ -105,6 +109,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     shutdownTimeoutMs: duration(env, 'INFERGATE_SHUTDOWN_TIMEOUT', '30s'),
     upstreamConnections: integer(env, 'INFERGATE_UPSTREAM_CONNECTIONS', 64),
     upstreamOrigins: parseUpstreamOrigins(env.INFERGATE_UPSTREAM_ORIGINS),
+    allowedUpstreamHosts: parseHostPatterns(env.INFERGATE_ALLOWED_UPSTREAM_HOSTS),
     builtinModels: builtinModels(env),
     queueCapacity: integer(env, 'INFERGATE_QUEUE_CAPACITY', 1024),
     maxBatchSize: Math.max(1, integer(env, 'INFERGATE_MAX_BATCH_SIZE', 32)),

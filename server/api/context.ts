@@ -6,9 +6,11 @@ import { parseTimeValue, timeValueFromMs, type TimeValue } from '../http/time-va
 import type { Logger } from '../logger';
 import type { ProviderRegistry } from '../providers/registry';
 import type { RateLimiters } from '../providers/kit/rate-limiter';
+import type { UpstreamAllowList } from '../providers/kit/upstream-allow-list';
 import type { Operation } from '../openapi/document';
 import type { SchemaValidator } from '../openapi/schema-validator';
 import type { ServiceCatalog } from '../openapi/service-catalog';
+import type { RegionPolicyStore } from '../store/region-policy-store';
 import type { StoreWithDefaultEndpoints } from '../store/with-default-endpoints';
 import { parseTaskType, type RequestedTaskType, type TaskType } from '../task-type';
 
@@ -17,10 +19,13 @@ export interface ApiContext {
   /** The endpoints, default endpoints included. */
   store: StoreWithDefaultEndpoints;
   catalog: ServiceCatalog;
+  regionPolicies: RegionPolicyStore;
   providers: ProviderRegistry;
   validator: SchemaValidator;
   operations: Map<string, Operation>;
   limiters: RateLimiters;
+  /** Where user-supplied upstream URLs may point (INFERGATE_ALLOWED_UPSTREAM_HOSTS). */
+  upstreamAllowList: UpstreamAllowList;
   logger: Logger;
   clusterUuid: string;
 }

@@ -8,6 +8,7 @@ import { type ApiContext, type Handler, callTimeout, clientGoneSignal, pathParam
 import { buildEndpoint } from './endpoint-settings';
 import { liveEndpointInfo } from './endpoint-view';
 import { checkInferenceId } from './inference-id';
+import { checkUserUrls } from '../providers/kit/upstream-allow-list';
 import { ELASTICSEARCH_VERSION } from '../version';
 
 function resolveTaskType(fromUrl: string, fromBody: unknown): TaskType {
@@ -65,6 +66,7 @@ export const putEndpoint: Handler = async (request, response, context) => {
   if (!variant) throw badRequest(`The [${service.name}] service does not support task type [${taskType}]`);
 
   const endpoint = buildEndpoint(context.validator, inferenceId, service, variant, config);
+  checkUserUrls(context.upstreamAllowList, { ...endpoint.serviceSettings, ...endpoint.secrets }, variant.upstreamUrlFields);
   if (service.aliasOf) endpoint.internal.alias = service.name;
   checkIdIsFree(context, inferenceId);
 

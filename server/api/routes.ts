@@ -5,6 +5,7 @@ import { embeddingInference } from './embedding-inference';
 import { getEndpoints } from './get-endpoints';
 import { inferenceHandler } from './perform-inference';
 import { putEndpoint } from './put-endpoint';
+import { deleteRegionPolicy, getRegionPolicy, putRegionPolicy } from './region-policy';
 import { getInfo, ping } from './root';
 import { getServices } from './services';
 import { getTrainedModelStats } from './trained-model-stats';
@@ -42,6 +43,9 @@ export const HANDLERS: Record<string, Handler> = {
   chatCompletionUnified: chatCompletionStream,
   getTrainedModelsStats: getTrainedModelStats,
   getTrainedModelStats,
+  putRegionPolicy,
+  getRegionPolicy,
+  deleteRegionPolicy,
 };
 
 /** Operations whose errors use the unified (OpenAI-style) envelope from the start. */

@@ -9,6 +9,7 @@ import { type Handler, pathParam, requireBody, urlTaskType } from './context';
 import { splitSecrets, validateTaskSettings } from './endpoint-settings';
 import { liveEndpointInfo } from './endpoint-view';
 import { checkInferenceId } from './inference-id';
+import { checkUserUrls } from '../providers/kit/upstream-allow-list';
 
 const UPDATABLE_KEYS = new Set(['service_settings', 'task_settings', 'task_type']);
 const isMap = (value: unknown): value is Record<string, unknown> =>
@@ -57,6 +58,7 @@ export const updateEndpoint: Handler = async (request, response, context) => {
     const error = settingsError(errors, service.name, (pointer) => schemaAt(schema, pointer));
     if (error) throw error;
   }
+  checkUserUrls(context.upstreamAllowList, updates, variant.upstreamUrlFields);
   const { visible, secrets } = splitSecrets(updates, variant.secretFields);
   const taskSettings = body.task_settings
     ? validateTaskSettings(context.validator, service.name, variant, { ...existing.taskSettings, ...body.task_settings })

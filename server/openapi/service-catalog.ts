@@ -16,6 +16,9 @@ export interface TaskVariant {
   /** `service_settings` keys that `_update` may change. */
   updatableFields: string[];
   supportsChunking: boolean;
+  /** `service_settings` keys that are user-supplied upstream URLs (`x-infergate-upstream-url`): their hosts are
+   * bounded by INFERGATE_ALLOWED_UPSTREAM_HOSTS. */
+  upstreamUrlFields: string[];
 }
 
 export interface ServiceSpec {
@@ -47,6 +50,7 @@ function buildVariant(schema: JsonSchema): TaskVariant {
       .filter(([, field]) => field.writeOnly === true || field['x-infergate-updatable'] === true)
       .map(([key]) => key),
     supportsChunking: 'chunking_settings' in properties,
+    upstreamUrlFields: fields.filter(([, field]) => field['x-infergate-upstream-url'] === true).map(([key]) => key),
   };
 }
 

@@ -14,6 +14,7 @@ import { connectionError, providerError, type ErrorContext } from './provider-er
 import type { RateLimiters } from './rate-limiter';
 import type { StatusPolicy } from './status-policy';
 import { withUpstreamOrigin } from './upstream-origins';
+import { UpstreamAllowList, hostNotAllowed, hostRefusalIn } from './upstream-allow-list';
 
 /** Elasticsearch gives up after this many attempts (RetryingHttpSender), or when its retry window closes. */
 const MAX_ATTEMPTS = 3;
@@ -87,12 +88,15 @@ function encode(body: unknown, jsonType = JSON_MEDIA_TYPE): { contentType: strin
 
 export class ProviderHttp {
   private readonly agent: Agent;
+  /** Where requests may go: checked on each URL here, and on each resolved address when a connection opens. */
+  readonly allowList: UpstreamAllowList;
 
   constructor(
     private readonly config: Config,
     private readonly limiters: RateLimiters,
   ) {
-    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: config.upstreamConnections });
+    this.allowList = new UpstreamAllowList(config.allowedUpstreamHosts, config.upstreamOrigins);
+    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: config.upstreamConnections, connect: { lookup: this.allowList.lookup() } });
   }
 
   /** The URL a request is really sent to. */
@@ -109,6 +113,8 @@ export class ProviderHttp {
     const url = this.target(scope, call);
     // A URL that cannot be requested (a relative one, which the settings allow as Elasticsearch does) is final.
     if (!URL.canParse(url)) throw connectionError(scope.errors, url, { code: 'ERR_INVALID_URL' });
+    const refusal = this.allowList.checkUrl(url);
+    if (refusal) throw hostNotAllowed(url, refusal.host);
     let { contentType, text } = encode(call.body, call.contentType);
     const started = Date.now();
     let delay = this.config.retryInitialDelayMs;
@@ -130,6 +136,8 @@ export class ProviderHttp {
         retryAfterMs = Number(response.headers['retry-after'] ?? 0) * 1000 || 0;
       } catch (error) {
         if (deadline.signal.aborted) throw abortError(deadline);
+        const refused = hostRefusalIn(error);
+        if (refused) throw hostNotAllowed(url, refused.host, refused.address);
         if (error instanceof RetryableFailure) failure = error.error;
         else if (error instanceof EsError) throw error;
         else failure = connectionError(scope.errors, url, error);
