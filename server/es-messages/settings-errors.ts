@@ -38,6 +38,28 @@ function secretScope(objectSchema: JsonSchema | undefined, key: string, scope: s
   return isSecret(objectSchema, key) ? 'secret_settings' : scope;
 }
 
+/** What a message shows of a value: never a secret's, whatever its type (the user may have put a key where a
+ * string was expected, or nested it in an object). Elasticsearch echoes it; infergate does not. */
+export const REDACTED = '<redacted>';
+
+const parentPointer = (pointer: string): string => pointer.slice(0, Math.max(0, pointer.lastIndexOf('/')));
+
+function isSecretValue(error: SchemaError, objectSchemaAt: (pointer: string) => JsonSchema | undefined): boolean {
+  const path = error.instancePath;
+  if (path === '') return false;
+  if ((error.parentSchema as JsonSchema | undefined)?.writeOnly === true) return true;
+  // A value nested inside a secret (an object given for `api_key`) is as secret as the setting itself.
+  for (let pointer = path; pointer !== ''; pointer = parentPointer(pointer)) {
+    if (isSecret(objectSchemaAt(parentPointer(pointer)), lastSegment(pointer))) return true;
+  }
+  return false;
+}
+
+/** Whether an object holds secrets, so the values of keys unknown to it (a misspelt `api_kye`) are not shown. */
+function holdsSecrets(objectSchema: JsonSchema | undefined): boolean {
+  return Object.keys(objectSchema?.properties ?? {}).some((key) => isSecret(objectSchema, key));
+}
+
 function missingSetting(scope: string, key: string): string {
   return `[${scope}] does not contain the required setting [${key}]`;
 }
@@ -45,6 +67,9 @@ function missingSetting(scope: string, key: string): string {
 function formatLimit(limit: number, scope: string): string {
   return scope === 'chunking_settings' ? limit.toFixed(1) : String(limit);
 }
+
+/** Stands for an unknown key's value in an object that holds secrets; rendered as REDACTED. */
+const REDACTED_VALUE = Symbol('redacted');
 
 interface Collected {
   messages: Set<string>;
@@ -61,7 +86,7 @@ function describe(error: SchemaError, objectSchemaAt: (pointer: string) => JsonS
   const key = lastSegment(path);
   const scope = parentSegment(path) || key;
   const custom = template(error, error.keyword);
-  const value = javaString(error.data);
+  const value = isSecretValue(error, objectSchemaAt) ? REDACTED : javaString(error.data);
   const parent = error.parentSchema as JsonSchema;
 
   switch (error.keyword) {
@@ -114,7 +139,7 @@ function describe(error: SchemaError, objectSchemaAt: (pointer: string) => JsonS
     }
     case 'additionalProperties': {
       const extra = (error.params as { additionalProperty: string }).additionalProperty;
-      const extraValue = (error.data as Record<string, unknown>)[extra];
+      const extraValue = holdsSecrets(objectSchemaAt(path)) ? REDACTED_VALUE : (error.data as Record<string, unknown>)[extra];
       if (custom) {
         const keys = out.refused.get(custom) ?? [];
         out.refused.set(custom, [...keys, extra]);
@@ -206,7 +231,7 @@ export function settingsError(
   if (out.illegal) return out.illegal;
   if (out.messages.size > 0) return validationException([...out.messages]);
   if (out.unknown.length > 0) {
-    const rendered = out.unknown.map(([key, value]) => `${key}=${javaString(value)}`).join(', ');
+    const rendered = out.unknown.map(([key, value]) => `${key}=${value === REDACTED_VALUE ? REDACTED : javaString(value)}`).join(', ');
     return badRequest(`Model configuration contains settings [{${rendered}}] unknown to the [${serviceName}] service`);
   }
   return undefined;
