@@ -55,9 +55,29 @@ function isSecretValue(error: SchemaError, objectSchemaAt: (pointer: string) => 
   return false;
 }
 
-/** Whether an object holds secrets, so the values of keys unknown to it (a misspelt `api_kye`) are not shown. */
-function holdsSecrets(objectSchema: JsonSchema | undefined): boolean {
-  return Object.keys(objectSchema?.properties ?? {}).some((key) => isSecret(objectSchema, key));
+const SECRET_WORDS = ['key', 'secret', 'token', 'password', 'credential'];
+
+/** Levenshtein distance, for short key names only. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** Whether an unknown key may be a secret put under the wrong name (`api_kye`, `secret`, `access_token`): its value
+ * is then not shown. Other unknown keys are echoed with their values, as Elasticsearch does. */
+function mayBeSecret(objectSchema: JsonSchema | undefined, key: string): boolean {
+  const name = key.toLowerCase();
+  if (name.length > 64) return true;
+  if (SECRET_WORDS.some((word) => name.includes(word))) return true;
+  const secrets = Object.keys(objectSchema?.properties ?? {}).filter((property) => isSecret(objectSchema, property));
+  return secrets.some((secret) => editDistance(name, secret) <= 2);
 }
 
 function missingSetting(scope: string, key: string): string {
@@ -139,7 +159,7 @@ function describe(error: SchemaError, objectSchemaAt: (pointer: string) => JsonS
     }
     case 'additionalProperties': {
       const extra = (error.params as { additionalProperty: string }).additionalProperty;
-      const extraValue = holdsSecrets(objectSchemaAt(path)) ? REDACTED_VALUE : (error.data as Record<string, unknown>)[extra];
+      const extraValue = mayBeSecret(objectSchemaAt(path), extra) ? REDACTED_VALUE : (error.data as Record<string, unknown>)[extra];
       if (custom) {
         const keys = out.refused.get(custom) ?? [];
         out.refused.set(custom, [...keys, extra]);

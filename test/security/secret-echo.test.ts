@@ -71,3 +71,13 @@ test('a wrong-typed setting that is not secret is still echoed, as Elasticsearch
   expect(response.status).toBe(400);
   expect(response.json.error.reason).toContain('The value [4242]');
 });
+
+test.each(['secret', 'access_token', 'password'])('an unknown key named like a secret (%s) is not echoed', async (key) => {
+  const response = await server.call('PUT', '/_inference/text_embedding/named', {
+    service: 'openai',
+    service_settings: { [key]: SECRET_TEXT, api_key: 'sk-x', model_id: 'text-embedding-3-small', url: mock.embeddingsUrl },
+  });
+  expect(response.status).toBe(400);
+  expect(response.json.error.reason).toContain(`${key}=<redacted>`);
+  expectNoSecret(response.text);
+});
