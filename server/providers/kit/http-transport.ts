@@ -1,7 +1,7 @@
 /**
  * Outbound HTTP to providers: a keep-alive connection pool (undici), the upstream origin overrides, the endpoint's
- * rate limit, and Elasticsearch's retries — at most three attempts with exponential back-off (honouring
- * `Retry-After`), for what the request's status policy retries, connection failures and unreadable answers — all
+ * rate limit, and Elasticsearch's retries — at most three attempts with exponential back-off (or the provider's
+ * `Retry-After`, however long, when it fits), for what the request's status policy retries, connection failures and unreadable answers — all
  * within the call's deadline. Services use it through a ProviderClient.
  */
 import { Agent, request, type Dispatcher } from 'undici';
@@ -10,6 +10,7 @@ import { EsError } from '../../http/errors';
 import { ClientGoneError } from '../../inference/call-context';
 import type { Deadline } from '../../inference/deadline';
 import { abortableSleep } from './abortable-sleep';
+import { retryAfterMs as readRetryAfter } from './retry-after';
 import { connectionError, providerError, type ErrorContext } from './provider-error';
 import type { RateLimiters } from './rate-limiter';
 import type { StatusPolicy } from './status-policy';
@@ -133,7 +134,7 @@ export class ProviderHttp {
         failure = outcome.error;
         if (outcome.failure.retry === 'no' || (outcome.failure.retry === 'truncated' && !call.truncated)) throw failure;
         if (outcome.failure.retry === 'truncated') ({ contentType, text } = encode(call.truncated!(), call.contentType));
-        retryAfterMs = Number(response.headers['retry-after'] ?? 0) * 1000 || 0;
+        retryAfterMs = readRetryAfter(response.headers['retry-after']);
       } catch (error) {
         if (deadline.signal.aborted) throw abortError(deadline);
         const refused = hostRefusalIn(error);
@@ -142,7 +143,10 @@ export class ProviderHttp {
         else if (error instanceof EsError) throw error;
         else failure = connectionError(scope.errors, url, error);
       }
-      const wait = Math.min(Math.max(delay, retryAfterMs), this.config.retryMaxDelayMs);
+      // The provider's Retry-After is honoured in full, beyond the longest back-off: a retry sooner would only be
+      // refused again. When it does not fit in the retry window or the call's deadline, the provider's answer is
+      // given at once.
+      const wait = retryAfterMs > 0 ? Math.max(delay, retryAfterMs) : delay;
       const withinWindow = Date.now() - started + wait < this.config.retryWindowMs;
       if (attempt >= MAX_ATTEMPTS || !withinWindow || wait >= deadline.remainingMs()) throw failure;
       await abortableSleep(wait, deadline.signal);
