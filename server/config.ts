@@ -1,5 +1,5 @@
 /** Settings, read from the environment (documented in README.md). Tests build them with overrides. */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseTimeValue } from './http/time-value';
 import { parseUpstreamOrigins, type UpstreamOrigins } from './providers/kit/upstream-origins';
@@ -42,6 +42,10 @@ export interface Config {
   adaptiveScaleToZeroAfterMs: number;
   /** The cores adaptive allocations may occupy (allocations x threads). */
   cpus: number;
+  /** Allocations × threads the local engine may run over all deployments (INFERGATE_MAX_LOCAL_THREADS). */
+  maxLocalThreads: number;
+  /** Estimated memory of every local allocation's model session together (INFERGATE_MAX_LOCAL_MEMORY). */
+  maxLocalMemoryBytes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -116,6 +120,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     adaptiveScaleDownAfterMs: duration(env, 'INFERGATE_ADAPTIVE_SCALE_DOWN_AFTER', '30s'),
     adaptiveScaleToZeroAfterMs: duration(env, 'INFERGATE_ADAPTIVE_SCALE_TO_ZERO_AFTER', '15m'),
     cpus: Math.max(1, integer(env, 'INFERGATE_CPUS', availableParallelism())),
+    maxLocalThreads: Math.max(1, integer(env, 'INFERGATE_MAX_LOCAL_THREADS', 16 * availableParallelism())),
+    maxLocalMemoryBytes: env.INFERGATE_MAX_LOCAL_MEMORY ? bytes(env, 'INFERGATE_MAX_LOCAL_MEMORY', '0') : Math.floor(totalmem() / 2),
     ...overrides,
   };
 }

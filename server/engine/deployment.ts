@@ -92,6 +92,15 @@ export class Deployment {
 
   /** Runs the inputs through the model; resolves with one result per input, in input order. */
   infer(items: TextItem[], signal: AbortSignal): Promise<unknown[]> {
+    if (items.length > this.queue.capacity) {
+      // However long the caller waits, this request cannot fit: a 429 would only invite retries that never succeed.
+      return Promise.reject(
+        statusException(
+          400,
+          `[${this.id}] the request has [${items.length}] inputs, more than the inference process queue holds [${this.queue.capacity}]; send at most [${this.queue.capacity}] inputs per request`,
+        ),
+      );
+    }
     if (!this.queue.hasRoomFor(items.length)) {
       this.counters.rejectedCount++;
       return Promise.reject(
@@ -181,7 +190,12 @@ export class Deployment {
     const allocation = new Allocation(this.dir, this.settings.threads, (gone, error) => this.lost(gone, error));
     this.allocations.push(allocation);
     allocation.ready.then(
-      () => this.dispatch(),
+      () => {
+        // Idleness counts from when the model is loaded: on a slow machine loading alone may outlast the idle limits.
+        allocation.idleSince = Date.now();
+        this.lastActivity = Date.now();
+        this.dispatch();
+      },
       (error: Error) => {
         this.options.logger.error({ deployment: this.id, err: error.message }, 'allocation failed to start');
         this.allocations = this.allocations.filter((candidate) => candidate !== allocation);
@@ -219,7 +233,9 @@ export class Deployment {
 
   private scaleDown(): void {
     const adaptive = this.settings.adaptive;
-    if (!adaptive?.enabled || this.queue.size > 0 || this.allocations.some((allocation) => allocation.busy)) return;
+    if (!adaptive?.enabled || this.queue.size > 0) return;
+    // An allocation still loading its model is not idle: stopping it would fail the request that started it.
+    if (this.allocations.some((allocation) => allocation.busy || !allocation.isReady)) return;
     const now = Date.now();
     const floor = Math.max(adaptive.min, 1);
     const longestIdle = Math.min(...this.allocations.map((allocation) => allocation.idleSince));

@@ -2,6 +2,7 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { type AllocationSettings, Deployment } from './deployment';
+import { LocalCapacity } from './local-capacity';
 import { ModelLibrary } from './model-library';
 
 export class LocalEngine {
@@ -9,8 +10,19 @@ export class LocalEngine {
   private readonly deployments = new Map<string, Deployment>();
   private readonly starting = new Map<string, Promise<Deployment>>();
 
+  private readonly capacity: LocalCapacity;
+
   constructor(private readonly config: Config, private readonly logger: Logger) {
     this.library = new ModelLibrary(config.modelsDirs);
+    this.capacity = new LocalCapacity({ maxThreads: config.maxLocalThreads, maxMemoryBytes: config.maxLocalMemoryBytes, cpus: config.cpus });
+  }
+
+  /** Changes a running deployment's allocations, if the engine can hold what they ask for (else throws the 400). */
+  updateSettings(deploymentId: string, settings: AllocationSettings): void {
+    const deployment = this.deployments.get(deploymentId);
+    if (!deployment) return;
+    this.capacity.reserve(deploymentId, deployment.dir, settings);
+    deployment.updateSettings(settings);
   }
 
   get(deploymentId: string): Deployment | undefined {
@@ -27,6 +39,7 @@ export class LocalEngine {
     if (running) return Promise.resolve(running);
     let start = this.starting.get(deploymentId);
     if (!start) {
+      this.capacity.reserve(deploymentId, dir, settings);
       const deployment = new Deployment({
         id: deploymentId,
         modelId,
@@ -44,6 +57,7 @@ export class LocalEngine {
         this.logger.info({ deployment: deploymentId, model: modelId }, 'deployment started');
         return deployment;
       });
+      start.catch(() => this.capacity.release(deploymentId));
       start.finally(() => this.starting.delete(deploymentId)).catch(() => undefined);
       this.starting.set(deploymentId, start);
     }
@@ -54,6 +68,7 @@ export class LocalEngine {
     const deployment = this.deployments.get(deploymentId);
     if (!deployment) return;
     this.deployments.delete(deploymentId);
+    this.capacity.release(deploymentId);
     await deployment.stop();
     this.logger.info({ deployment: deploymentId }, 'deployment stopped');
   }

@@ -162,7 +162,7 @@ export function createProvider({ config, logger }: ProviderDependencies): Infere
 
     async endpointUpdated(endpoint) {
       const settings = allocationSettings(endpoint.serviceSettings, DEFAULT_MAX_ALLOCATIONS);
-      engine.get(deploymentIdOf(endpoint))?.updateSettings(settings);
+      engine.updateSettings(deploymentIdOf(endpoint), settings);
     },
 
     async endpointRemoved(endpoint, remaining) {
