@@ -86,11 +86,11 @@ export interface paths {
     "/_inference/_region_policy": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -163,11 +163,11 @@ export interface paths {
     "/_inference/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -230,11 +230,11 @@ export interface paths {
     "/_inference/{inference_id}/_update": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -262,11 +262,11 @@ export interface paths {
     "/_inference/{task_type}/_all": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -294,11 +294,11 @@ export interface paths {
     "/_inference/{task_type}/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -365,11 +365,11 @@ export interface paths {
     "/_inference/{task_type}/{inference_id}/_update": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -399,11 +399,11 @@ export interface paths {
     "/_inference/text_embedding/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -431,11 +431,11 @@ export interface paths {
     "/_inference/sparse_embedding/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -463,11 +463,11 @@ export interface paths {
     "/_inference/embedding/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -495,11 +495,11 @@ export interface paths {
     "/_inference/rerank/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -527,11 +527,11 @@ export interface paths {
     "/_inference/completion/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -582,11 +582,11 @@ export interface paths {
     "/_inference/chat_completion/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -751,7 +751,7 @@ export interface components {
             error_message?: string;
         };
         /**
-         * @description Secret settings (and, for the elasticsearch service, allocations) in `service_settings`, and `task_settings` merged key by key over the stored ones. Other keys are refused.
+         * @description Secret settings (and, for the elasticsearch service, allocations) in `service_settings`, and `task_settings` merged key by key over the stored ones. Other keys are refused; an empty object is refused with 400 "Request body is empty", as Elasticsearch does.
          * @example {
          *       "service_settings": {
          *         "api_key": "<API_KEY>"
@@ -2411,7 +2411,7 @@ export interface components {
                 "application/json": components["schemas"]["DeleteEndpointResponse"];
             };
         };
-        /** @description An error before the stream started: one `event: error` frame, or an Elasticsearch envelope for a bad request. */
+        /** @description An error before the stream started: one `event: error` frame whose data is an Elasticsearch envelope, or that envelope as JSON for a bad request. */
         StreamError: {
             headers: {
                 [name: string]: unknown;
@@ -2430,7 +2430,7 @@ export interface components {
                 "text/event-stream": string;
             };
         };
-        /** @description An OpenAI-style error envelope (chat_completion routes). */
+        /** @description An OpenAI-style error envelope (chat_completion routes); on a stream, one `event: error` frame whose data is that envelope. */
         UnifiedError: {
             headers: {
                 [name: string]: unknown;
@@ -2460,11 +2460,11 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Indent the JSON response. */
+        /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
         Pretty: string;
-        /** @description Accepted for compatibility; has no effect. */
+        /** @description Accepted for compatibility, with any value; has no effect. */
         Human: string;
-        /** @description Accepted for compatibility; has no effect. */
+        /** @description Accepted for compatibility, with any value; has no effect. */
         ErrorTrace: string;
         /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
         FilterPath: string;
@@ -2696,11 +2696,11 @@ export interface operations {
     getInfo: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2751,11 +2751,11 @@ export interface operations {
     getAllEndpoints: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2773,11 +2773,11 @@ export interface operations {
     getAllEndpointsWildcard: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2795,11 +2795,11 @@ export interface operations {
     getRegionPolicy: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2817,11 +2817,11 @@ export interface operations {
     putRegionPolicy: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2845,11 +2845,11 @@ export interface operations {
     deleteRegionPolicy: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2875,11 +2875,11 @@ export interface operations {
     getServices: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2897,11 +2897,11 @@ export interface operations {
     getServicesByTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2922,11 +2922,11 @@ export interface operations {
     getEndpoint: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2947,11 +2947,11 @@ export interface operations {
     putEndpoint: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2978,11 +2978,11 @@ export interface operations {
     inference: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3017,11 +3017,11 @@ export interface operations {
     deleteEndpoint: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3069,11 +3069,11 @@ export interface operations {
     updateEndpoint: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3100,11 +3100,11 @@ export interface operations {
     getEndpointsByTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3125,11 +3125,11 @@ export interface operations {
     getEndpointWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3152,11 +3152,11 @@ export interface operations {
     putEndpointWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3185,11 +3185,11 @@ export interface operations {
     inferenceWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3226,11 +3226,11 @@ export interface operations {
     deleteEndpointWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3282,11 +3282,11 @@ export interface operations {
     updateEndpointWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3315,11 +3315,11 @@ export interface operations {
     textEmbedding: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3354,11 +3354,11 @@ export interface operations {
     sparseEmbedding: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3393,11 +3393,11 @@ export interface operations {
     embedding: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3432,11 +3432,11 @@ export interface operations {
     rerank: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3471,11 +3471,11 @@ export interface operations {
     completion: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3533,11 +3533,11 @@ export interface operations {
     chatCompletion: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3601,11 +3601,11 @@ export interface operations {
                 from?: components["parameters"]["From"];
                 /** @description Return at most this many entries. */
                 size?: components["parameters"]["Size"];
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3629,11 +3629,11 @@ export interface operations {
                 from?: components["parameters"]["From"];
                 /** @description Return at most this many entries. */
                 size?: components["parameters"]["Size"];
-                /** @description Indent the JSON response. */
+                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility; has no effect. */
+                /** @description Accepted for compatibility, with any value; has no effect. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
