@@ -40,8 +40,10 @@ function validatorDocument(document: OpenApiDocument): OpenAPIV3.DocumentV3_1 {
   return JSON.parse(
     JSON.stringify(copy, (key, value: unknown) => {
       if (key === 'discriminator') return undefined;
-      // Elasticsearch reads `filter_path=a.*,b` unencoded: its commas and wildcards are not to be refused.
-      if (value && typeof value === 'object' && (value as { name?: unknown }).name === 'filter_path') return { ...value, allowReserved: true };
+      // Elasticsearch reads `filter_path=a.*,b` unencoded: its commas and wildcards are not to be refused, nor is an
+      // empty `filter_path=` (the whole document).
+      if (value && typeof value === 'object' && (value as { name?: unknown }).name === 'filter_path')
+        return { ...value, allowReserved: true, allowEmptyValue: true };
       return value;
     }),
   );
