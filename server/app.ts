@@ -12,6 +12,7 @@ import type { ApiContext } from './api/context';
 import { HANDLERS, UNIFIED_ERROR_OPERATIONS } from './api/routes';
 import { elasticsearchMediaTypes } from './http/content-type';
 import { errorMiddleware } from './http/error-middleware';
+import { excessNestingDepth, nestingDepthError } from './http/json-depth';
 import { responseFormat } from './http/response-format';
 import { ProviderRegistry } from './providers/registry';
 import { ProviderHttp } from './providers/kit/http-transport';
@@ -115,6 +116,8 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
       strict: false,
       type: (request) => request.headers['content-type'] === undefined || /^application\/json\b/i.test(String(request.headers['content-type'])),
       verify: (request, _response, buffer) => {
+        const depth = excessNestingDepth(buffer);
+        if (depth !== undefined) throw nestingDepthError(depth);
         (request as Request & { rawBody?: string }).rawBody = buffer.toString('utf8');
       },
     }),

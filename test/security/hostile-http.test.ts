@@ -1,5 +1,6 @@
 /** Requests built to hurt the HTTP layer: each must get a prompt Elasticsearch-style answer, and the server must keep
  * answering a health request while the hostile one is in flight. */
+import { gzipSync } from 'node:zlib';
 import { globMatches } from '../../server/http/glob';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -57,5 +58,36 @@ describe('filter_path', () => {
     expect(empty.status).toBe(200);
     expect(empty.json).toEqual(whole.json);
     expect((await server.call('GET', '/?filter_path=**.number')).json).toEqual({ version: { number: whole.json.version.number } });
+  });
+});
+
+describe('JSON bodies', () => {
+  const post = (body: Buffer | string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/_inference/text_embedding/some-id`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body }).then(
+      async (response) => ({ status: response.status, json: (await response.json()) as { error: { type: string; reason: string } } }),
+    );
+
+  test('a document nested 100k deep is a 400 parse error', async () => {
+    const response = await withHealthCheck(() => post('['.repeat(100_000) + ']'.repeat(100_000)));
+    expect(response.status).toBe(400);
+    expect(response.json.error.type).toBe('x_content_parse_exception');
+    expect(response.json.error.reason).toContain('exceeds the maximum allowed (1000');
+    // Brackets inside strings are not nesting.
+    const inString = await post(JSON.stringify({ service: '['.repeat(5000) }));
+    expect(inString.json.error.reason).not.toContain('nesting depth');
+  });
+
+  test('Content-Encoding gzip with a body that is not gzip is a 400 parse error', async () => {
+    const response = await post('{"service":"x"}', { 'content-encoding': 'gzip' });
+    expect(response.status).toBe(400);
+    expect(response.json.error.type).toBe('parse_exception');
+  });
+
+  test('a gzip bomb is a 413 naming the configured limit', async () => {
+    const bomb = gzipSync(Buffer.alloc(server.config.maxBodyBytes * 4, 0x20));
+    const response = await withHealthCheck(() => post(bomb, { 'content-encoding': 'gzip' }));
+    expect(response.status).toBe(413);
+    expect(response.json.error.reason).toContain(`[${server.config.maxBodyBytes}]`);
+    expect(response.json.error.reason).not.toContain('undefined');
   });
 });
