@@ -12,6 +12,7 @@ import type { ApiContext } from './api/context';
 import { HANDLERS, UNIFIED_ERROR_OPERATIONS } from './api/routes';
 import { elasticsearchMediaTypes } from './http/content-type';
 import { errorMiddleware } from './http/error-middleware';
+import { excessNestingDepth, nestingDepthError } from './http/json-depth';
 import { responseFormat } from './http/response-format';
 import { ProviderRegistry } from './providers/registry';
 import { ProviderHttp } from './providers/kit/http-transport';
@@ -40,8 +41,10 @@ function validatorDocument(document: OpenApiDocument): OpenAPIV3.DocumentV3_1 {
   return JSON.parse(
     JSON.stringify(copy, (key, value: unknown) => {
       if (key === 'discriminator') return undefined;
-      // Elasticsearch reads `filter_path=a.*,b` unencoded: its commas and wildcards are not to be refused.
-      if (value && typeof value === 'object' && (value as { name?: unknown }).name === 'filter_path') return { ...value, allowReserved: true };
+      // Elasticsearch reads `filter_path=a.*,b` unencoded: its commas and wildcards are not to be refused, nor is an
+      // empty `filter_path=` (the whole document).
+      if (value && typeof value === 'object' && (value as { name?: unknown }).name === 'filter_path')
+        return { ...value, allowReserved: true, allowEmptyValue: true };
       return value;
     }),
   );
@@ -113,6 +116,8 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
       strict: false,
       type: (request) => request.headers['content-type'] === undefined || /^application\/json\b/i.test(String(request.headers['content-type'])),
       verify: (request, _response, buffer) => {
+        const depth = excessNestingDepth(buffer);
+        if (depth !== undefined) throw nestingDepthError(depth);
         (request as Request & { rawBody?: string }).rawBody = buffer.toString('utf8');
       },
     }),

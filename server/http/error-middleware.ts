@@ -12,6 +12,9 @@ interface ValidatorError {
   message?: string;
   limit?: number;
   length?: number;
+  /** Bytes read when a compressed body went over the limit (its length was not known up front). */
+  received?: number;
+  code?: string;
 }
 
 const QUERY_PATH = /^\/query\/(.+)$/;
@@ -19,7 +22,13 @@ const QUERY_PATH = /^\/query\/(.+)$/;
 /** Errors raised before a handler ran: the body parser's and the OpenAPI validator's. */
 export function translateFrameworkError(error: ValidatorError, request: Request): EsError | undefined {
   if (error.type === 'entity.too.large') {
-    return new EsError(413, 'content_too_long_exception', `entity content is too long [${error.length}] for the configured buffer limit [${error.limit}]`);
+    return new EsError(413, 'content_too_long_exception', `entity content is too long [${error.length ?? error.received}] for the configured buffer limit [${error.limit}]`);
+  }
+  if (error.type === 'entity.too.deep') {
+    return new EsError(400, 'x_content_parse_exception', `[1:1] ${error.message}`);
+  }
+  if (typeof error.code === 'string' && error.code.startsWith('Z_')) {
+    return new EsError(400, 'parse_exception', `Failed to decompress the request body [Content-Encoding: ${request.headers['content-encoding']}]: ${error.message}`);
   }
   if (error.type === 'entity.parse.failed') {
     return new EsError(400, 'x_content_parse_exception', `Failed to parse the request body as JSON: ${error.message ?? 'malformed JSON'}`);

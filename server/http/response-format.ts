@@ -1,13 +1,15 @@
 /** `?pretty` and `?filter_path` for JSON responses, as Elasticsearch applies them to every API. */
 import type { NextFunction, Request, Response } from 'express';
+import { globMatches } from './glob';
 
 type Json = unknown;
 
-function compile(pattern: string): RegExp[] {
-  return pattern.split('.').map((segment) =>
-    segment === '**' ? /^\*\*$/ : new RegExp(`^${segment.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`),
-  );
-}
+/** One dot-separated segment of a filter: `**` matches any depth, anything else is a `*` glob on one key. */
+type Segment = string;
+
+const compile = (pattern: string): Segment[] => pattern.split('.');
+const ANY_DEPTH = '**';
+const test = (segment: Segment, key: string) => globMatches(segment, key);
 
 /** Keeps what one of the include paths reaches; drops what an exclude path (leading `-`) reaches. */
 export function filterPath(value: Json, filters: string[]): Json {
@@ -18,15 +20,17 @@ export function filterPath(value: Json, filters: string[]): Json {
   return result === undefined ? {} : result;
 }
 
-function matchesAt(patterns: RegExp[][], key: string): { done: boolean; rest: RegExp[][] } {
-  const rest: RegExp[][] = [];
+function matchesAt(patterns: Segment[][], key: string): { done: boolean; rest: Segment[][] } {
+  const rest: Segment[][] = [];
   let done = false;
   for (const pattern of patterns) {
     const [head, ...tail] = pattern;
-    if (head.source === '^\\*\\*$') {
+    if (head === ANY_DEPTH && tail.length === 0) {
+      done = true; // a trailing `**` keeps everything below
+    } else if (head === ANY_DEPTH) {
       rest.push(pattern); // `**` keeps matching deeper
-      if (tail.length > 0 && tail[0].test(key)) (tail.length === 1 ? (done = true) : rest.push(tail.slice(1)));
-    } else if (head.test(key)) {
+      if (tail.length > 0 && test(tail[0], key)) (tail.length === 1 ? (done = true) : rest.push(tail.slice(1)));
+    } else if (test(head, key)) {
       if (tail.length === 0) done = true;
       else rest.push(tail);
     }
@@ -34,7 +38,7 @@ function matchesAt(patterns: RegExp[][], key: string): { done: boolean; rest: Re
   return { done, rest };
 }
 
-function select(value: Json, patterns: RegExp[][]): Json {
+function select(value: Json, patterns: Segment[][]): Json {
   if (Array.isArray(value)) {
     const items = value.map((item) => select(item, patterns)).filter((item) => item !== undefined);
     return items.length > 0 ? items : undefined;
@@ -49,13 +53,13 @@ function select(value: Json, patterns: RegExp[][]): Json {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function remove(value: Json, pattern: RegExp[]): Json {
+function remove(value: Json, pattern: Segment[]): Json {
   if (Array.isArray(value)) return value.map((item) => remove(item, pattern));
   if (!value || typeof value !== 'object') return value;
   const [head, ...tail] = pattern;
   const out: Record<string, Json> = {};
   for (const [key, inner] of Object.entries(value)) {
-    if (!head.test(key)) out[key] = inner;
+    if (!test(head, key)) out[key] = inner;
     else if (tail.length > 0) out[key] = remove(inner, tail);
   }
   return out;

@@ -1,0 +1,93 @@
+/** Requests built to hurt the HTTP layer: each must get a prompt Elasticsearch-style answer, and the server must keep
+ * answering a health request while the hostile one is in flight. */
+import { gzipSync } from 'node:zlib';
+import { globMatches } from '../../server/http/glob';
+import { startTestServer, type TestServer } from '../support/server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+  await server.call('GET', '/'); // warm the connection pool so that health timings measure the server only
+});
+afterAll(async () => server.stop());
+
+/** Sends `hostile` and, while it is in flight, checks that `GET /` still answers within 100 ms. */
+async function withHealthCheck<T>(hostile: () => Promise<T>): Promise<T> {
+  const pending = hostile();
+  const started = performance.now();
+  const health = await server.call('GET', '/');
+  expect(health.status).toBe(200);
+  expect(performance.now() - started).toBeLessThan(100);
+  return pending;
+}
+
+describe('filter_path', () => {
+  test('glob matching is linear and exact', () => {
+    expect(globMatches('a*c', 'abbbc')).toBe(true);
+    expect(globMatches('a*c', 'abbbd')).toBe(false);
+    expect(globMatches('*', '')).toBe(true);
+    expect(globMatches('*_id', 'inference_id')).toBe(true);
+    expect(globMatches('a.c', 'abc')).toBe(false); // no regular-expression meaning
+    const started = performance.now();
+    expect(globMatches('*'.repeat(5000) + 'Z', 'a'.repeat(5000))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  test('a pattern of many wildcards answers fast', async () => {
+    const started = performance.now();
+    const response = await withHealthCheck(() => server.call('GET', `/?filter_path=${'*'.repeat(25)}Z`));
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({});
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  test('wildcards still select keys', async () => {
+    const response = await server.call('GET', '/_inference?filter_path=endpoints.*_id');
+    expect(response.status).toBe(200);
+    expect(response.json.endpoints.length).toBeGreaterThan(0);
+    for (const endpoint of response.json.endpoints) expect(Object.keys(endpoint)).toEqual(['inference_id']);
+    const tagline = await server.call('GET', '/?filter_path=tag*,version.num*');
+    expect(Object.keys(tagline.json).sort()).toEqual(['tagline', 'version']);
+    expect(Object.keys(tagline.json.version)).toEqual(['number']);
+  });
+
+  test('`**` keeps the whole document; an empty filter_path is accepted', async () => {
+    const whole = await server.call('GET', '/');
+    expect((await server.call('GET', '/?filter_path=**')).json).toEqual(whole.json);
+    const empty = await server.call('GET', '/?filter_path=');
+    expect(empty.status).toBe(200);
+    expect(empty.json).toEqual(whole.json);
+    expect((await server.call('GET', '/?filter_path=**.number')).json).toEqual({ version: { number: whole.json.version.number } });
+  });
+});
+
+describe('JSON bodies', () => {
+  const post = (body: Buffer | string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/_inference/text_embedding/some-id`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body }).then(
+      async (response) => ({ status: response.status, json: (await response.json()) as { error: { type: string; reason: string } } }),
+    );
+
+  test('a document nested 100k deep is a 400 parse error', async () => {
+    const response = await withHealthCheck(() => post('['.repeat(100_000) + ']'.repeat(100_000)));
+    expect(response.status).toBe(400);
+    expect(response.json.error.type).toBe('x_content_parse_exception');
+    expect(response.json.error.reason).toContain('exceeds the maximum allowed (1000');
+    // Brackets inside strings are not nesting.
+    const inString = await post(JSON.stringify({ service: '['.repeat(5000) }));
+    expect(inString.json.error.reason).not.toContain('nesting depth');
+  });
+
+  test('Content-Encoding gzip with a body that is not gzip is a 400 parse error', async () => {
+    const response = await post('{"service":"x"}', { 'content-encoding': 'gzip' });
+    expect(response.status).toBe(400);
+    expect(response.json.error.type).toBe('parse_exception');
+  });
+
+  test('a gzip bomb is a 413 naming the configured limit', async () => {
+    const bomb = gzipSync(Buffer.alloc(server.config.maxBodyBytes * 4, 0x20));
+    const response = await withHealthCheck(() => post(bomb, { 'content-encoding': 'gzip' }));
+    expect(response.status).toBe(413);
+    expect(response.json.error.reason).toContain(`[${server.config.maxBodyBytes}]`);
+    expect(response.json.error.reason).not.toContain('undefined');
+  });
+});
