@@ -1,10 +1,12 @@
 /** Secrets at rest: a copy of the database file, its -wal and -shm holds no secret byte — not after create, update
  * or delete, not after a restart, and not after a plaintext database from before is opened and migrated. */
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DATABASE_FILE } from '../../server/store/database';
+import { KEY_FILE } from '../../server/security/secret-box';
 import { startMockOpenAi, type MockOpenAi } from '../providers/openai/mock-openai';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -88,4 +90,41 @@ describe('secrets at rest', () => {
     expect(secretsOnDisk(dataDir, KEYS)).toEqual([]);
     expect(await completeWith(server, 'legacy')).toBe(`Bearer ${PLAINTEXT_KEY}`);
   });
+
+  test('npm run keys -- rotate re-encrypts every secret, refuses under a live server, and leaves no old ciphertext', async () => {
+    expect((await server.call('PUT', '/_inference/completion/first', endpointBody(KEEP_KEY))).status).toBe(200);
+    expect((await server.call('PUT', '/_inference/completion/second', endpointBody(NEW_KEY))).status).toBe(200);
+    const refused = rotate(dataDir);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/a server \(pid \d+\) is running/);
+
+    await server.running.stop();
+    const sealedBefore = sealedSecrets(dataDir);
+    const keyBefore = readFileSync(path.join(dataDir, KEY_FILE), 'utf8');
+    const rotated = rotate(dataDir);
+    expect(rotated.stderr).toBe('');
+    expect(rotated.stdout).toMatch(/re-encrypted 2 endpoint\(s\) from key [0-9a-f]{12} to key [0-9a-f]{12}/);
+    expect(readFileSync(path.join(dataDir, KEY_FILE), 'utf8')).not.toBe(keyBefore);
+    expect(sealedSecrets(dataDir).some((sealed) => sealedBefore.includes(sealed))).toBe(false);
+    expect(secretsOnDisk(dataDir, [...KEYS, ...sealedBefore.map((sealed) => sealed.split('.')[4])])).toEqual([]);
+
+    await server.restart();
+    expect(await completeWith(server, 'first')).toBe(`Bearer ${KEEP_KEY}`);
+    expect(await completeWith(server, 'second')).toBe(`Bearer ${NEW_KEY}`);
+  });
 });
+
+function rotate(dataDir: string) {
+  const env = { ...process.env, INFERGATE_DATA_DIR: dataDir, INFERGATE_ENCRYPTION_KEY: '', INFERGATE_NEW_ENCRYPTION_KEY: '' };
+  const tsx = path.join(__dirname, '../../node_modules/.bin/tsx');
+  return spawnSync(tsx, [path.join(__dirname, '../../scripts/keys.ts'), 'rotate'], { env, encoding: 'utf8' });
+}
+
+function sealedSecrets(dataDir: string): string[] {
+  const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
+  try {
+    return db.prepare<[], { secrets: string }>('SELECT secrets FROM endpoints').all().map((row) => row.secrets);
+  } finally {
+    db.close();
+  }
+}
