@@ -24,6 +24,7 @@ import { ServiceCatalog } from './openapi/service-catalog';
 import type { EndpointStore, StoredEndpoint } from './store/endpoint-store';
 import type { SqliteDatabase } from './store/database';
 import { SqliteEndpointStore } from './store/sqlite-endpoint-store';
+import { SecretBox, loadKey } from './security/secret-box';
 import { RegionPolicyStore } from './store/region-policy-store';
 import { StoreWithDefaultEndpoints } from './store/with-default-endpoints';
 import { buildEndpoint } from './api/endpoint-settings';
@@ -83,7 +84,7 @@ function resumeEndpoints(providers: ProviderRegistry, store: EndpointStore): voi
 }
 
 export function createApp(config: Config, database: SqliteDatabase, logger: Logger): App {
-  const store = new SqliteEndpointStore(database);
+  const store = new SqliteEndpointStore(database, new SecretBox(loadKey(config.dataDir, config.encryptionKey)));
   const document = loadDocument();
   const catalog = new ServiceCatalog(document);
   const limiters = new RateLimiters(config.rateLimitIntervalMs);

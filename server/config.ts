@@ -9,6 +9,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** INFERGATE_ENCRYPTION_KEY: the key secret settings are sealed with; unset: `encryption.key` in the data dir. */
+  encryptionKey: string | undefined;
   modelsDirs: string[];
   skipValidation: boolean;
   logLevel: string;
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     port: integer(env, 'PORT', 9200),
     host: env.HOST ?? '127.0.0.1',
     dataDir: path.resolve(env.INFERGATE_DATA_DIR ?? 'data'),
+    encryptionKey: env.INFERGATE_ENCRYPTION_KEY,
     modelsDirs: (env.INFERGATE_MODELS_DIR ?? 'models').split(path.delimiter).filter(Boolean).map((dir) => path.resolve(dir)),
     skipValidation: bool(env, 'INFERGATE_SKIP_VALIDATION', false),
     logLevel: env.INFERGATE_LOG_LEVEL ?? 'info',

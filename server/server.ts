@@ -6,6 +6,7 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { openDatabase } from './store/database';
+import { removePidFile, writePidFile } from './security/key-rotation';
 
 export interface RunningServer {
   url: string;
@@ -19,6 +20,8 @@ export interface RunningServer {
 export async function startServer(config: Config, logDestination?: DestinationStream): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, logDestination);
   const database = openDatabase(config.dataDir);
+  // `npm run keys -- rotate` refuses to run under a live server.
+  writePidFile(config.dataDir);
   const { app, close } = createApp(config, database, logger);
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
@@ -44,6 +47,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
       clearTimeout(forced);
       await close();
       database.close();
+      removePidFile(config.dataDir);
       logger.info('stopped');
     })());
   return { url: `http://${host}:${port}`, port, server, logger, stop };

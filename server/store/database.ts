@@ -16,5 +16,7 @@ export function openDatabase(dataDir: string): SqliteDatabase {
   for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  // Deleted and overwritten content (old sealed secrets among it) is zeroed, not left in free pages.
+  db.pragma('secure_delete = ON');
   return db;
 }

@@ -1,5 +1,7 @@
-/** Endpoints in the `endpoints` table of the server's SQLite database. */
+/** Endpoints in the `endpoints` table of the server's SQLite database. The `secrets` column holds the secret
+ * settings sealed by a SecretBox (bound to the endpoint id); rows written before that are sealed at open. */
 import type { SqliteDatabase } from './database';
+import { isSealed, type SecretBox } from '../security/secret-box';
 import type { EndpointStore, StoredEndpoint } from './endpoint-store';
 import type { TaskType } from '../task-type';
 
@@ -29,7 +31,7 @@ const SCHEMA = `
     updated_at   INTEGER NOT NULL
   )`;
 
-function toRow(endpoint: StoredEndpoint): Row {
+function toRow(endpoint: StoredEndpoint, box: SecretBox): Row {
   const config: StoredConfig = {
     service_settings: endpoint.serviceSettings,
     task_settings: endpoint.taskSettings,
@@ -41,11 +43,11 @@ function toRow(endpoint: StoredEndpoint): Row {
     task_type: endpoint.taskType,
     service: endpoint.service,
     config: JSON.stringify(config),
-    secrets: JSON.stringify(endpoint.secrets),
+    secrets: box.seal(JSON.stringify(endpoint.secrets), endpoint.inferenceId),
   };
 }
 
-function fromRow(row: Row): StoredEndpoint {
+function fromRow(row: Row, box: SecretBox): StoredEndpoint {
   const config = JSON.parse(row.config) as StoredConfig;
   return {
     inferenceId: row.inference_id,
@@ -55,15 +57,19 @@ function fromRow(row: Row): StoredEndpoint {
     taskSettings: config.task_settings,
     chunkingSettings: config.chunking_settings,
     internal: config.internal ?? {},
-    secrets: JSON.parse(row.secrets) as StoredEndpoint['secrets'],
+    secrets: JSON.parse(box.open(row.secrets, row.inference_id)) as StoredEndpoint['secrets'],
   };
 }
 
 export class SqliteEndpointStore implements EndpointStore {
   private readonly statements;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly box: SecretBox,
+  ) {
     this.db.exec(SCHEMA);
+    sealPlaintextRows(db, box);
     this.statements = {
       get: this.db.prepare<[string], Row>('SELECT * FROM endpoints WHERE inference_id = ?'),
       list: this.db.prepare<[], Row>('SELECT * FROM endpoints ORDER BY inference_id'),
@@ -82,25 +88,55 @@ export class SqliteEndpointStore implements EndpointStore {
 
   get(inferenceId: string): StoredEndpoint | undefined {
     const row = this.statements.get.get(inferenceId);
-    return row ? fromRow(row) : undefined;
+    return row ? fromRow(row, this.box) : undefined;
   }
 
   list(): StoredEndpoint[] {
-    return this.statements.list.all().map(fromRow);
+    return this.statements.list.all().map((row) => fromRow(row, this.box));
   }
 
   insert(endpoint: StoredEndpoint): boolean {
-    return this.statements.insert.run({ ...toRow(endpoint), now: Date.now() }).changes === 1;
+    return this.statements.insert.run({ ...toRow(endpoint, this.box), now: Date.now() }).changes === 1;
   }
 
   replace(endpoint: StoredEndpoint): boolean {
-    return this.statements.replace.run({ ...toRow(endpoint), now: Date.now() }).changes === 1;
+    const replaced = this.statements.replace.run({ ...toRow(endpoint, this.box), now: Date.now() }).changes === 1;
+    if (replaced) checkpoint(this.db);
+    return replaced;
   }
 
   delete(inferenceId: string): boolean {
-    return this.statements.delete.run(inferenceId).changes === 1;
+    const deleted = this.statements.delete.run(inferenceId).changes === 1;
+    if (deleted) checkpoint(this.db);
+    return deleted;
   }
 
   /** The database is closed by its owner (the server), once every store is done with it. */
   close(): void {}
+}
+
+/** The old sealed secrets of a replaced or deleted row stay in the WAL until it is checkpointed: copy it into the
+ * (secure_delete) database file and truncate it, so that no copy of the files holds them. */
+export function checkpoint(db: SqliteDatabase): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+/** Rows from before sealing keep their secrets in plain JSON: seal them, then rewrite the file so that no free page
+ * or WAL frame keeps the plaintext. */
+function sealPlaintextRows(db: SqliteDatabase, box: SecretBox): void {
+  const rows = db.prepare<[], Pick<Row, 'inference_id' | 'secrets'>>('SELECT inference_id, secrets FROM endpoints').all();
+  const plaintext = rows.filter((row) => !isSealed(row.secrets));
+  if (plaintext.length === 0) return;
+  const update = db.prepare('UPDATE endpoints SET secrets = ? WHERE inference_id = ?');
+  db.transaction(() => {
+    for (const row of plaintext) update.run(box.seal(row.secrets, row.inference_id), row.inference_id);
+  })();
+  compact(db);
+}
+
+/** VACUUM rebuilds the file without free pages; the checkpoints before and after leave an empty WAL. */
+export function compact(db: SqliteDatabase): void {
+  checkpoint(db);
+  db.exec('VACUUM');
+  checkpoint(db);
 }
