@@ -6,6 +6,7 @@ import path from 'node:path';
 import { DEFAULT_BUILTIN_MODELS, type Config } from '../../server/config';
 import { writeCrossEncoderModel, writeTokenEmbeddingModel, writeTokenLogitsModel } from './onnx-models';
 import { SHARED_MODELS_DIR } from './shared-models';
+import { startTestServer, type TestServer } from './server';
 
 /** A model directory that reuses a shared model's files (by symlink) with a manifest of its own. */
 function withManifest(root: string, name: string, source: string, manifest: object): void {
@@ -45,4 +46,16 @@ export function localModelsConfig(builtRoot: string, overrides: Partial<Config> 
     },
     ...overrides,
   };
+}
+
+/** Starts a server on the local models for one describe block (built once per file) and stops it after the block. */
+export function localServerFor(modelsRoot: () => string, overrides: Partial<Config> = {}): () => TestServer {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(localModelsConfig(modelsRoot(), { logLevel: 'warn', ...overrides }));
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => server!;
 }

@@ -3,8 +3,8 @@
  * and requests the queue could never take; and adaptive scale-to-zero that cannot race a model still loading.
  */
 import type { Config } from '../../../server/config';
-import { buildTestModels, localModelsConfig } from '../../support/local-models';
-import { startTestServer, type TestServer } from '../../support/server';
+import { buildTestModels, localServerFor } from '../../support/local-models';
+import type { TestServer } from '../../support/server';
 
 const BERT = 'synthetic-bert-l4-h128';
 
@@ -13,16 +13,8 @@ beforeAll(() => {
   modelsRoot = buildTestModels();
 });
 
-function serverFor(overrides: Partial<Config> = {}): () => TestServer {
-  let server: TestServer | undefined;
-  beforeAll(async () => {
-    server = await startTestServer(localModelsConfig(modelsRoot, { logLevel: 'warn', ...overrides }));
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  return () => server!;
-}
+/** A server for one describe block, stopped (with its deployments) after it. */
+const serverFor = (overrides: Partial<Config> = {}) => localServerFor(() => modelsRoot, overrides);
 
 const put = (server: TestServer, id: string, serviceSettings: object) =>
   server.call('PUT', `/_inference/text_embedding/${id}`, { service: 'elasticsearch', service_settings: serviceSettings });

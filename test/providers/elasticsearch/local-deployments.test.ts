@@ -5,9 +5,9 @@
  * weights make it compute-bound like a real small model (its vectors mean nothing; only equality is checked).
  */
 import type { Config } from '../../../server/config';
-import { buildTestModels, localModelsConfig } from '../../support/local-models';
+import { buildTestModels, localServerFor } from '../../support/local-models';
 import { type DeploymentStats } from '../../support/trained-models';
-import { startTestServer, type TestResponse, type TestServer } from '../../support/server';
+import type { TestResponse, TestServer } from '../../support/server';
 
 const BERT = 'synthetic-bert-l4-h128';
 const GLOVE = 'glove-twitter-25d-sif';
@@ -21,17 +21,8 @@ beforeAll(() => {
 // Helpers
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Starts a server for one describe block and stops it (and its deployments) after the block. */
-function serverFor(overrides: Partial<Config> = {}): () => TestServer {
-  let server: TestServer | undefined;
-  beforeAll(async () => {
-    server = await startTestServer(localModelsConfig(modelsRoot, { logLevel: 'warn', ...overrides }));
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  return () => server!;
-}
+/** A server for one describe block, stopped (with its deployments) after it. */
+const serverFor = (overrides: Partial<Config> = {}) => localServerFor(() => modelsRoot, overrides);
 
 const WORDS = (
   'river mountain coffee planet window garden silver engine forest candle market doctor bridge winter ocean ' +
