@@ -2,6 +2,10 @@
  * answering a health request while the hostile one is in flight. */
 import { gzipSync } from 'node:zlib';
 import { globMatches } from '../../server/http/glob';
+import { parseTimeValue } from '../../server/http/time-value';
+import { MAX_TIMER_MS, timerDelay } from '../../server/http/timer-delay';
+import { Deadline } from '../../server/inference/deadline';
+import { abortableSleep } from '../../server/providers/kit/abortable-sleep';
 import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -89,5 +93,28 @@ describe('JSON bodies', () => {
     expect(response.status).toBe(413);
     expect(response.json.error.reason).toContain(`[${server.config.maxBodyBytes}]`);
     expect(response.json.error.reason).not.toContain('undefined');
+  });
+});
+
+describe('timeouts beyond what a Node timer holds', () => {
+  test('delays are clamped to 2^31-1 ms', () => {
+    expect(timerDelay(2 ** 31)).toBe(MAX_TIMER_MS);
+    expect(timerDelay(Number.POSITIVE_INFINITY)).toBe(MAX_TIMER_MS);
+    expect(timerDelay(Number.NaN)).toBe(MAX_TIMER_MS);
+    expect(timerDelay(-5)).toBe(0);
+    expect(timerDelay(250)).toBe(250);
+  });
+
+  test.each([`${2 ** 31}ms`, `${2 ** 40}ms`, '30d'])('timeout=%s does not expire at once', async (raw) => {
+    const deadline = new Deadline(parseTimeValue(raw));
+    const stop = new AbortController();
+    let slept = false;
+    void abortableSleep(2 ** 31, stop.signal).then(() => (slept = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(deadline.signal.aborted).toBe(false);
+    expect(deadline.timedOut).toBe(false);
+    expect(slept).toBe(false);
+    deadline.dispose();
+    stop.abort();
   });
 });
