@@ -118,3 +118,23 @@ describe('timeouts beyond what a Node timer holds', () => {
     stop.abort();
   });
 });
+
+describe('inference ids', () => {
+  const body = { service: 'openai', service_settings: { api_key: 'k', model_id: 'm' } };
+
+  test('a 10,000-character id is a 400 in Elasticsearch words', async () => {
+    const id = 'a'.repeat(10_000);
+    const response = await withHealthCheck(() => server.call('PUT', `/_inference/text_embedding/${id}`, body));
+    expect(response.status).toBe(400);
+    expect(response.json.error.type).toBe('action_request_validation_exception');
+    expect(response.json.error.reason).toBe(`Validation Failed: 1: id [model_${id}] is too long, must be no longer than 512 bytes but was: 10006;`);
+  });
+
+  test('the longest id a document holds is not refused for its length', async () => {
+    const response = await server.call('PUT', `/_inference/text_embedding/${'a'.repeat(506)}`, body);
+    expect(response.json?.error?.reason ?? '').not.toContain('too long');
+    const over = await server.call('PUT', `/_inference/text_embedding/${'a'.repeat(507)}`, body);
+    expect(over.status).toBe(400);
+    expect(over.json.error.reason).toContain('must be no longer than 512 bytes but was: 513');
+  });
+});
