@@ -2,8 +2,7 @@
  * out or the client goes away. */
 import { statusException } from '../http/errors';
 import type { TimeValue } from '../http/time-value';
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { timerDelay } from '../http/timer-delay';
 
 export class Deadline {
   private readonly controller = new AbortController();
@@ -50,11 +49,10 @@ export class Deadline {
 
   private arm(ms: number): void {
     clearTimeout(this.timer);
-    // Node fires a timer of more than 2^31-1 ms at once: a longer budget waits that long (24.8 days) instead.
     this.timer = setTimeout(() => {
       this.timedOut = true;
       this.controller.abort(this.timeoutError());
-    }, Math.min(ms, MAX_TIMER_MS));
+    }, timerDelay(ms));
     this.timer.unref();
   }
 }

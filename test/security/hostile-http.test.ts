@@ -2,6 +2,10 @@
  * answering a health request while the hostile one is in flight. */
 import { gzipSync } from 'node:zlib';
 import { globMatches } from '../../server/http/glob';
+import { parseTimeValue } from '../../server/http/time-value';
+import { MAX_TIMER_MS, timerDelay } from '../../server/http/timer-delay';
+import { Deadline } from '../../server/inference/deadline';
+import { abortableSleep } from '../../server/providers/kit/abortable-sleep';
 import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -89,5 +93,48 @@ describe('JSON bodies', () => {
     expect(response.status).toBe(413);
     expect(response.json.error.reason).toContain(`[${server.config.maxBodyBytes}]`);
     expect(response.json.error.reason).not.toContain('undefined');
+  });
+});
+
+describe('timeouts beyond what a Node timer holds', () => {
+  test('delays are clamped to 2^31-1 ms', () => {
+    expect(timerDelay(2 ** 31)).toBe(MAX_TIMER_MS);
+    expect(timerDelay(Number.POSITIVE_INFINITY)).toBe(MAX_TIMER_MS);
+    expect(timerDelay(Number.NaN)).toBe(MAX_TIMER_MS);
+    expect(timerDelay(-5)).toBe(0);
+    expect(timerDelay(250)).toBe(250);
+  });
+
+  test.each([`${2 ** 31}ms`, `${2 ** 40}ms`, '30d'])('timeout=%s does not expire at once', async (raw) => {
+    const deadline = new Deadline(parseTimeValue(raw));
+    const stop = new AbortController();
+    let slept = false;
+    void abortableSleep(2 ** 31, stop.signal).then(() => (slept = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(deadline.signal.aborted).toBe(false);
+    expect(deadline.timedOut).toBe(false);
+    expect(slept).toBe(false);
+    deadline.dispose();
+    stop.abort();
+  });
+});
+
+describe('inference ids', () => {
+  const body = { service: 'openai', service_settings: { api_key: 'k', model_id: 'm' } };
+
+  test('a 10,000-character id is a 400 in Elasticsearch words', async () => {
+    const id = 'a'.repeat(10_000);
+    const response = await withHealthCheck(() => server.call('PUT', `/_inference/text_embedding/${id}`, body));
+    expect(response.status).toBe(400);
+    expect(response.json.error.type).toBe('action_request_validation_exception');
+    expect(response.json.error.reason).toBe(`Validation Failed: 1: id [model_${id}] is too long, must be no longer than 512 bytes but was: 10006;`);
+  });
+
+  test('the longest id a document holds is not refused for its length', async () => {
+    const response = await server.call('PUT', `/_inference/text_embedding/${'a'.repeat(506)}`, body);
+    expect(response.json?.error?.reason ?? '').not.toContain('too long');
+    const over = await server.call('PUT', `/_inference/text_embedding/${'a'.repeat(507)}`, body);
+    expect(over.status).toBe(400);
+    expect(over.json.error.reason).toContain('must be no longer than 512 bytes but was: 513');
   });
 });
