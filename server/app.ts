@@ -26,6 +26,8 @@ import { SqliteEndpointStore } from './store/sqlite-endpoint-store';
 import { RegionPolicyStore } from './store/region-policy-store';
 import { StoreWithDefaultEndpoints } from './store/with-default-endpoints';
 import { buildEndpoint } from './api/endpoint-settings';
+import { loopbackHostOnly } from './security/loopback-host';
+import { securityEnabled } from './security/security-mode';
 
 /**
  * The validator checks routes, methods, path and query parameters, and (in tests) every response. Request bodies
@@ -106,6 +108,7 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (!securityEnabled(config)) app.use(loopbackHostOnly);
   app.use(elasticsearchMediaTypes);
   app.use(
     express.json({

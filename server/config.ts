@@ -42,6 +42,16 @@ export interface Config {
   adaptiveScaleToZeroAfterMs: number;
   /** The cores adaptive allocations may occupy (allocations x threads). */
   cpus: number;
+  /** INFERGATE_SECURITY: auto turns authentication on whenever the server listens beyond loopback. */
+  security: SecurityMode;
+}
+
+export type SecurityMode = 'auto' | 'true' | 'false';
+
+function securityMode(env: Env): SecurityMode {
+  const raw = (env.INFERGATE_SECURITY ?? 'auto').trim().toLowerCase() || 'auto';
+  if (raw !== 'auto' && raw !== 'true' && raw !== 'false') throw new Error(`INFERGATE_SECURITY must be auto, true or false, got [${raw}]`);
+  return raw;
 }
 
 type Env = Record<string, string | undefined>;
@@ -116,6 +126,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     adaptiveScaleDownAfterMs: duration(env, 'INFERGATE_ADAPTIVE_SCALE_DOWN_AFTER', '30s'),
     adaptiveScaleToZeroAfterMs: duration(env, 'INFERGATE_ADAPTIVE_SCALE_TO_ZERO_AFTER', '15m'),
     cpus: Math.max(1, integer(env, 'INFERGATE_CPUS', availableParallelism())),
+    security: securityMode(env),
     ...overrides,
   };
 }
