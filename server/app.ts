@@ -108,7 +108,11 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  if (!securityEnabled(config)) app.use(loopbackHostOnly);
+  // Authentication is not built yet: starting with security on would answer everyone, so refuse instead.
+  if (securityEnabled(config)) {
+    throw new Error(`INFERGATE_SECURITY is on (${config.security}, HOST [${config.host}]) but this build has no authentication yet; listen on loopback or set INFERGATE_SECURITY=false`);
+  }
+  app.use(loopbackHostOnly);
   app.use(elasticsearchMediaTypes);
   app.use(
     express.json({
