@@ -19,7 +19,14 @@ export interface RunningServer {
 export async function startServer(config: Config, logDestination?: DestinationStream): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, logDestination);
   const database = openDatabase(config.dataDir);
-  const { app, close } = createApp(config, database, logger);
+  let built: ReturnType<typeof createApp>;
+  try {
+    built = createApp(config, database, logger);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  const { app, close } = built;
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
