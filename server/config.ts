@@ -48,6 +48,16 @@ export interface Config {
   maxLocalThreads: number;
   /** Estimated memory of every local allocation's model session together (INFERGATE_MAX_LOCAL_MEMORY). */
   maxLocalMemoryBytes: number;
+  /** INFERGATE_SECURITY: auto turns authentication on whenever the server listens beyond loopback. */
+  security: SecurityMode;
+}
+
+export type SecurityMode = 'auto' | 'true' | 'false';
+
+function securityMode(env: Env): SecurityMode {
+  const raw = (env.INFERGATE_SECURITY ?? 'auto').trim().toLowerCase() || 'auto';
+  if (raw !== 'auto' && raw !== 'true' && raw !== 'false') throw new Error(`INFERGATE_SECURITY must be auto, true or false, got [${raw}]`);
+  return raw;
 }
 
 type Env = Record<string, string | undefined>;
@@ -125,6 +135,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     cpus: Math.max(1, integer(env, 'INFERGATE_CPUS', availableParallelism())),
     maxLocalThreads: Math.max(1, integer(env, 'INFERGATE_MAX_LOCAL_THREADS', 16 * availableParallelism())),
     maxLocalMemoryBytes: env.INFERGATE_MAX_LOCAL_MEMORY ? bytes(env, 'INFERGATE_MAX_LOCAL_MEMORY', '0') : Math.floor(totalmem() / 2),
+    security: securityMode(env),
     ...overrides,
   };
 }

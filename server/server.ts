@@ -20,9 +20,16 @@ export interface RunningServer {
 export async function startServer(config: Config, logDestination?: DestinationStream): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, logDestination);
   const database = openDatabase(config.dataDir);
+  let built: ReturnType<typeof createApp>;
+  try {
+    built = createApp(config, database, logger);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  const { app, close } = built;
   // `npm run keys -- rotate` refuses to run under a live server.
   writePidFile(config.dataDir);
-  const { app, close } = createApp(config, database, logger);
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
