@@ -8,6 +8,9 @@ import { createInterface } from 'node:readline';
 const ROOT = path.join(__dirname, '../..');
 const KEPT_LINES = 200;
 
+/** Every child not yet exited, started or still starting, for `killSpawnedServers`. */
+const running = new Set<ChildProcess>();
+
 export interface ChildExit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -38,12 +41,18 @@ export function spawnServer(env: Record<string, string>, startTimeoutMs = 30_000
     env: childEnvironment(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   const lines: string[] = [];
   const keep = (line: string) => {
     lines.push(line);
     if (lines.length > KEPT_LINES) lines.shift();
   };
-  const exited = new Promise<ChildExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<ChildExit>((resolve) =>
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
+  );
   const output = () => lines.join('\n');
   const kill = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -71,4 +80,17 @@ export function spawnServer(env: Record<string, string>, startTimeoutMs = 30_000
       resolve({ url: `http://127.0.0.1:${entry.port}`, pid: child.pid!, exited, output, kill });
     });
   });
+}
+
+/** SIGKILLs every child this module started that still runs (one still starting included), and waits for them. */
+export async function killSpawnedServers(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
 }
