@@ -51,6 +51,21 @@ describe('over HTTP', () => {
   }, 60_000);
 });
 
+describe('a validation call that fails after the deployment started', () => {
+  // A queue that holds no input: the deployment starts, then the validation call cannot be queued.
+  const server = localServerFor(() => modelsRoot, { maxLocalThreads: 2, queueCapacity: 0 });
+
+  test('stops the deployment: the next PUT of the whole engine fails its validation call, not for capacity', async () => {
+    for (const id of ['first-try', 'second-try']) {
+      const refused = await server().call('PUT', `/_inference/text_embedding/${id}`, { service: 'elasticsearch', service_settings: WHOLE_ENGINE });
+      expect(refused.status).toBe(400);
+      expect(refused.json.error.reason).toBe('Could not complete inference endpoint creation as validation call to service threw an exception.');
+      const stats = await server().call('GET', `/_ml/trained_models/${id}/_stats`);
+      expect(stats.status).toBe(404);
+    }
+  }, 60_000);
+});
+
 /** PUTs interleaved as concurrent requests interleave them, by calling the provider as server/api/put-endpoint.ts
  * does: prepareEndpoint, then endpointAbandoned (failure) or endpointCreated (stored). */
 describe('interleaved PUTs', () => {
