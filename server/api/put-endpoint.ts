@@ -87,9 +87,10 @@ export const putEndpoint: Handler = async (request, response, context) => {
       throw new EsError(400, 'resource_already_exists_exception', `Inference endpoint [${inferenceId}] already exists`);
     }
   } catch (error) {
-    await provider.endpointRemoved?.(endpoint, context.store.list());
+    await provider.endpointAbandoned?.(endpoint, context.store.list());
     throw error;
   }
+  await provider.endpointCreated?.(endpoint);
   context.logger.info({ inferenceId, service: endpoint.service, taskType }, 'inference endpoint created');
   if (service.deprecation) {
     const text = service.deprecation.replace('{model_id}', String(endpoint.serviceSettings.model_id));

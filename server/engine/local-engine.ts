@@ -29,6 +29,11 @@ export class LocalEngine {
     return this.deployments.get(deploymentId);
   }
 
+  /** Running, or being started. */
+  has(deploymentId: string): boolean {
+    return this.deployments.has(deploymentId) || this.starting.has(deploymentId);
+  }
+
   list(): Deployment[] {
     return [...this.deployments.values()].sort((a, b) => a.id.localeCompare(b.id));
   }

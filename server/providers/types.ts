@@ -90,7 +90,12 @@ export interface InferenceProvider {
   prepareEndpoint?(context: CallContext, options: { start: boolean }): Promise<Settings>;
   /** The endpoint's stored settings changed (`_update`). */
   endpointUpdated?(endpoint: StoredEndpoint): Promise<void>;
-  /** The endpoint is gone (DELETE, or a PUT that failed after prepareEndpoint); `remaining` are all the others. */
+  /** PUT stored the endpoint it called prepareEndpoint for. */
+  endpointCreated?(endpoint: StoredEndpoint): Promise<void>;
+  /** PUT failed after calling prepareEndpoint: what that PUT started for the endpoint is undone (unless another
+   * endpoint uses it); `remaining` are the stored endpoints. */
+  endpointAbandoned?(endpoint: StoredEndpoint, remaining: readonly StoredEndpoint[]): Promise<void>;
+  /** The endpoint is gone (DELETE); `remaining` are all the others. */
   endpointRemoved?(endpoint: StoredEndpoint, remaining: readonly StoredEndpoint[]): Promise<void>;
   /** Settings that change while the endpoint lives (e.g. adaptive allocations), shown by GET. */
   liveServiceSettings?(endpoint: StoredEndpoint): Settings;

@@ -13,6 +13,7 @@ import type { CallContext, InferenceProvider, ProviderDependencies, RerankResult
 import { allocationSettings } from './allocation-settings';
 import { elasticsearchDefaultEndpoints } from './default-endpoints';
 import { ModelResolver } from './model-resolution';
+import { PutClaims } from './put-claims';
 import { deploymentStats } from './trained-model-stats';
 
 /** Elasticsearch's names for what a trained model does, as its task-mismatch message prints them. */
@@ -34,6 +35,9 @@ function inOutputOrder(settings: Settings): Settings {
 
 const deploymentIdOf = (endpoint: StoredEndpoint): string => String(endpoint.serviceSettings.deployment_id ?? endpoint.inferenceId);
 
+const usedBy = (endpoints: readonly StoredEndpoint[], service: string, deploymentId: string): boolean =>
+  endpoints.some((other) => other.service === service && deploymentIdOf(other) === deploymentId);
+
 function inputTypeOf(inputType: string | undefined): TextItem['inputType'] {
   const normalised = inputType?.toLowerCase();
   return normalised === 'search' || normalised === 'ingest' ? normalised : undefined;
@@ -42,6 +46,12 @@ function inputTypeOf(inputType: string | undefined): TextItem['inputType'] {
 export function createProvider({ config, logger }: ProviderDependencies): InferenceProvider {
   const engine = new LocalEngine(config, logger);
   const resolver = new ModelResolver(config.builtinModels, engine.library);
+  const claims = new PutClaims();
+
+  /** A PUT's endpoint (`claimant`) holds the deployment it is about to use until the PUT ends. */
+  const claim = (deploymentId: string, claimant: StoredEndpoint | undefined) => {
+    if (claimant) claims.claim(deploymentId, claimant, !engine.has(deploymentId));
+  };
 
   function checkTask(plan: ModelPlan, modelId: string, taskType: string): void {
     if (plan.taskType !== taskType) {
@@ -50,9 +60,10 @@ export function createProvider({ config, logger }: ProviderDependencies): Infere
   }
 
   /** The endpoint's running deployment, started on demand (after a restart, or for a default endpoint). */
-  async function deploymentFor(endpoint: StoredEndpoint): Promise<Deployment> {
+  async function deploymentFor(endpoint: StoredEndpoint, claimant?: StoredEndpoint): Promise<Deployment> {
     const settings = endpoint.serviceSettings;
     const modelId = String(settings.model_id);
+    claim(deploymentIdOf(endpoint), claimant);
     let deployment = engine.get(deploymentIdOf(endpoint));
     if (!deployment) {
       const model = resolver.resolve(modelId, { elserAlias: endpoint.internal.alias === 'elser' });
@@ -67,13 +78,14 @@ export function createProvider({ config, logger }: ProviderDependencies): Infere
     return deployment;
   }
 
-  async function infer<T>(context: CallContext, items: TextItem[]): Promise<T[]> {
-    const deployment = await deploymentFor(context.endpoint);
+  async function infer<T>(context: CallContext, items: TextItem[], claimant?: StoredEndpoint): Promise<T[]> {
+    const deployment = await deploymentFor(context.endpoint, claimant);
     return (await deployment.infer(items, context.deadline.signal)) as T[];
   }
 
   /** A deployment named after a model (Elasticsearch's default deployment id) is started on demand. */
-  async function deploymentNamed(deploymentId: string): Promise<Deployment | undefined> {
+  async function deploymentNamed(deploymentId: string, claimant?: StoredEndpoint): Promise<Deployment | undefined> {
+    claim(deploymentId, claimant);
     const running = engine.get(deploymentId);
     if (running) return running;
     let model;
@@ -88,7 +100,7 @@ export function createProvider({ config, logger }: ProviderDependencies): Infere
   /** Reusing a deployment: it must exist and run the same model; its settings become the endpoint's. */
   async function adoptDeployment(endpoint: StoredEndpoint): Promise<Settings> {
     const deploymentId = String(endpoint.serviceSettings.deployment_id);
-    const deployment = await deploymentNamed(deploymentId);
+    const deployment = await deploymentNamed(deploymentId, endpoint);
     if (!deployment) throw resourceNotFound(`Cannot find deployment [${deploymentId}]`);
     const requested = endpoint.serviceSettings.model_id;
     if (requested !== undefined && requested !== deployment.modelId) {
@@ -131,14 +143,14 @@ export function createProvider({ config, logger }: ProviderDependencies): Infere
         return inOutputOrder(settingsWithoutStart(endpoint));
       }
       if (endpoint.serviceSettings.deployment_id !== undefined) Object.assign(endpoint.serviceSettings, await adoptDeployment(endpoint));
-      const deployment = await deploymentFor(endpoint);
+      const deployment = await deploymentFor(endpoint, endpoint);
       const { dimensions, similarity } = deployment.plan!;
       const learned = endpoint.taskType === 'text_embedding' ? { dimensions, similarity } : {};
       return inOutputOrder({ ...endpoint.serviceSettings, ...learned });
     },
 
     async validateEndpoint(context) {
-      await infer(context, [{ text: 'infergate validation' }]);
+      await infer(context, [{ text: 'infergate validation' }], context.endpoint);
       return {};
     },
 
@@ -165,10 +177,18 @@ export function createProvider({ config, logger }: ProviderDependencies): Infere
       engine.updateSettings(deploymentIdOf(endpoint), settings);
     },
 
+    async endpointCreated(endpoint) {
+      claims.stored(endpoint);
+    },
+
+    async endpointAbandoned(endpoint, remaining) {
+      const orphans = claims.failed(endpoint, (deploymentId) => usedBy(remaining, endpoint.service, deploymentId));
+      await Promise.all(orphans.map((deploymentId) => engine.undeploy(deploymentId)));
+    },
+
     async endpointRemoved(endpoint, remaining) {
       const deploymentId = deploymentIdOf(endpoint);
-      const stillUsed = remaining.some((other) => other.service === endpoint.service && deploymentIdOf(other) === deploymentId);
-      if (!stillUsed) await engine.undeploy(deploymentId);
+      if (!usedBy(remaining, endpoint.service, deploymentId) && !claims.heldByPut(deploymentId)) await engine.undeploy(deploymentId);
     },
 
     liveServiceSettings(endpoint) {
