@@ -2905,13 +2905,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description An error (no body). */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+            default: components["responses"]["Error"];
         };
     };
     getAllEndpoints: {
