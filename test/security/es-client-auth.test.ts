@@ -34,7 +34,7 @@ test('es9: security.createApiKey, then a client with auth.apiKey puts, infers an
       inference_config: { service: 'openai', service_settings: { api_key: DEFAULT_API_KEY, model_id: 'text-embedding-3-small', url: mock.embeddingsUrl } },
     });
     const result = await client.inference.textEmbedding({ inference_id: 'es9-secured', input: ['secured'] });
-    expect(result.text_embedding?.[0]?.embedding).toEqual(embeddingFor('secured', 1536));
+    expect(result?.text_embedding?.[0]?.embedding).toEqual(embeddingFor('secured', 1536));
     expect(await client.inference.delete({ inference_id: 'es9-secured' })).toMatchObject({ acknowledged: true });
 
     const keys = await admin.security.getApiKey({ id: created.id });
