@@ -634,6 +634,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_security/api_key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get API keys
+         * @description Keys matching every given filter, invalidated ones included unless `active_only`. With `manage_own_api_key` only, `owner=true` (or the caller's own user and realm, or, authenticated by an API key, its own id) is required.
+         */
+        get: operations["getApiKeys"];
+        /**
+         * Create an API key (PUT)
+         * @description The same as POST.
+         */
+        put: operations["createApiKeyPut"];
+        /**
+         * Create an API key
+         * @description Creates an API key owned by the authenticated user. Its privileges are those of `role_descriptors`, limited by the owner's at creation; with no `role_descriptors`, the owner's. The key is shown once: infergate keeps a hash only.
+         */
+        post: operations["createApiKey"];
+        /**
+         * Invalidate API keys
+         * @description Keys matching the body's filters stop authenticating at once; they stay listed as invalidated.
+         */
+        delete: operations["invalidateApiKeys"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_security/_authenticate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who am I
+         * @description The authenticated user (or API key) and its realm. Every authenticated caller may ask.
+         */
+        get: operations["authenticate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_ml/trained_models/_stats": {
         parameters: {
             query?: never;
@@ -1026,6 +1078,62 @@ export interface components {
         };
         PutRegionPolicyRequest: {
             region_policy: components["schemas"]["RegionPolicy"];
+        };
+        CreateApiKeyRequest: {
+            /** @description Not blank-padded, no leading `_`. */
+            name: string;
+            /** @description A time value (`1d`, `12h`); none: the key never expires. */
+            expiration?: string;
+            /** @description The key's own roles by name; empty or absent, the owner's privileges at creation. */
+            role_descriptors?: {
+                [key: string]: components["schemas"]["RoleDescriptor"];
+            };
+            /** @description Free-form; keys may not start with `_`. */
+            metadata?: Record<string, unknown>;
+        };
+        CreateApiKeyResponse: {
+            id: string;
+            name: string;
+            /** @description Epoch milliseconds; absent when the key never expires. */
+            expiration?: number;
+            /** @description The secret half; shown only here. */
+            api_key: string;
+            /** @description `base64(id:api_key)`, the value of `Authorization: ApiKey ...`. */
+            encoded: string;
+        };
+        GetApiKeysResponse: {
+            api_keys: components["schemas"]["ApiKeyInfo"][];
+        };
+        InvalidateApiKeysRequest: {
+            ids?: string[];
+            /** @deprecated */
+            id?: string;
+            name?: string;
+            realm_name?: string;
+            username?: string;
+            owner?: boolean;
+        };
+        InvalidateApiKeysResponse: {
+            invalidated_api_keys: string[];
+            previously_invalidated_api_keys: string[];
+            error_count: number;
+            error_details?: components["schemas"]["ErrorCause"][];
+        };
+        AuthenticateResponse: {
+            username: string;
+            roles: string[];
+            full_name: string | null;
+            email: string | null;
+            metadata: Record<string, unknown>;
+            enabled: boolean;
+            authentication_realm: components["schemas"]["Realm"];
+            lookup_realm: components["schemas"]["Realm"];
+            /** @enum {string} */
+            authentication_type: "realm" | "api_key";
+            api_key?: {
+                id: string;
+                name: string;
+            };
         };
         RegionPolicyResponse: {
             region_policy: components["schemas"]["RegionPolicy"];
@@ -2285,6 +2393,42 @@ export interface components {
                 reasoning_tokens?: number;
             };
         };
+        /** @description An Elasticsearch role. infergate has cluster privileges only (`manage_inference`, `monitor_inference`, `all`, ... or cluster action patterns); `indices`, `applications` and the rest are kept but grant nothing here. */
+        RoleDescriptor: {
+            cluster?: string[];
+            indices?: Record<string, unknown>[];
+            applications?: Record<string, unknown>[];
+            run_as?: string[];
+            metadata?: Record<string, unknown>;
+            description?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        ApiKeyInfo: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            type: "rest";
+            /** @description Epoch milliseconds. */
+            creation: number;
+            expiration?: number;
+            invalidated: boolean;
+            invalidation?: number;
+            username: string;
+            realm: string;
+            realm_type?: string;
+            metadata: Record<string, unknown>;
+            role_descriptors?: {
+                [key: string]: components["schemas"]["RoleDescriptor"];
+            };
+            limited_by?: {
+                [key: string]: components["schemas"]["RoleDescriptor"];
+            }[];
+        };
+        Realm: {
+            name: string;
+            type: string;
+        };
         AllocationStatus: {
             /** @description Allocations that have loaded the model. */
             allocation_count: number;
@@ -2449,6 +2593,15 @@ export interface components {
                 "text/event-stream": string;
             };
         };
+        /** @description The new key; `api_key` and `encoded` are shown this once. */
+        ApiKeyCreated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyResponse"];
+            };
+        };
         /** @description Model and deployment statistics. */
         TrainedModelsStats: {
             headers: {
@@ -2478,6 +2631,8 @@ export interface components {
         Force: boolean;
         /** @description Report what would be deleted without deleting. */
         DryRun: boolean;
+        /** @description Accepted for compatibility; a created key can be used at once. */
+        Refresh: "true" | "false" | "wait_for" | "";
         /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. */
         AllowNoMatch: boolean;
         /** @description Skip this many entries. */
@@ -2515,6 +2670,12 @@ export type SchemaChatCompletionChunk = components['schemas']['ChatCompletionChu
 export type SchemaElasticsearchError = components['schemas']['ElasticsearchError'];
 export type SchemaUnifiedError = components['schemas']['UnifiedError'];
 export type SchemaPutRegionPolicyRequest = components['schemas']['PutRegionPolicyRequest'];
+export type SchemaCreateApiKeyRequest = components['schemas']['CreateApiKeyRequest'];
+export type SchemaCreateApiKeyResponse = components['schemas']['CreateApiKeyResponse'];
+export type SchemaGetApiKeysResponse = components['schemas']['GetApiKeysResponse'];
+export type SchemaInvalidateApiKeysRequest = components['schemas']['InvalidateApiKeysRequest'];
+export type SchemaInvalidateApiKeysResponse = components['schemas']['InvalidateApiKeysResponse'];
+export type SchemaAuthenticateResponse = components['schemas']['AuthenticateResponse'];
 export type SchemaRegionPolicyResponse = components['schemas']['RegionPolicyResponse'];
 export type SchemaErrorCauseLeaf = components['schemas']['ErrorCauseLeaf'];
 export type SchemaErrorCause = components['schemas']['ErrorCause'];
@@ -2665,6 +2826,9 @@ export type SchemaEmbeddingContent = components['schemas']['EmbeddingContent'];
 export type SchemaEmbeddingInput = components['schemas']['EmbeddingInput'];
 export type SchemaRerankRequest = components['schemas']['RerankRequest'];
 export type SchemaChatUsage = components['schemas']['ChatUsage'];
+export type SchemaRoleDescriptor = components['schemas']['RoleDescriptor'];
+export type SchemaApiKeyInfo = components['schemas']['ApiKeyInfo'];
+export type SchemaRealm = components['schemas']['Realm'];
 export type SchemaAllocationStatus = components['schemas']['AllocationStatus'];
 export type SchemaDeploymentNodeStats = components['schemas']['DeploymentNodeStats'];
 export type SchemaDeploymentStats = components['schemas']['DeploymentStats'];
@@ -2678,6 +2842,7 @@ export type ResponseStreamError = components['responses']['StreamError'];
 export type ResponseCompletionStream = components['responses']['CompletionStream'];
 export type ResponseUnifiedError = components['responses']['UnifiedError'];
 export type ResponseChatStream = components['responses']['ChatStream'];
+export type ResponseApiKeyCreated = components['responses']['ApiKeyCreated'];
 export type ResponseTrainedModelsStats = components['responses']['TrainedModelsStats'];
 export type ParameterPretty = components['parameters']['Pretty'];
 export type ParameterHuman = components['parameters']['Human'];
@@ -2688,6 +2853,7 @@ export type ParameterInferenceId = components['parameters']['InferenceId'];
 export type ParameterTimeout = components['parameters']['Timeout'];
 export type ParameterForce = components['parameters']['Force'];
 export type ParameterDryRun = components['parameters']['DryRun'];
+export type ParameterRefresh = components['parameters']['Refresh'];
 export type ParameterAllowNoMatch = components['parameters']['AllowNoMatch'];
 export type ParameterFrom = components['parameters']['From'];
 export type ParameterSize = components['parameters']['Size'];
@@ -2739,13 +2905,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description An error (no body). */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+            default: components["responses"]["Error"];
         };
     };
     getAllEndpoints: {
@@ -3590,6 +3750,130 @@ export interface operations {
         responses: {
             200: components["responses"]["ChatStream"];
             default: components["responses"]["UnifiedError"];
+        };
+    };
+    getApiKeys: {
+        parameters: {
+            query?: {
+                /** @description An API key id. */
+                id?: string;
+                /** @description An API key name (`*` wildcards allowed). */
+                name?: string;
+                /** @description Only the caller's own keys. */
+                owner?: boolean;
+                /** @description The realm of the keys' owner. */
+                realm_name?: string;
+                /** @description The keys' owner. */
+                username?: string;
+                /** @description Show the owner's privileges each key is limited by. */
+                with_limited_by?: boolean;
+                /** @description Leave out invalidated and expired keys. */
+                active_only?: boolean;
+                /** @description Accepted for compatibility; infergate has no user profiles. */
+                with_profile_uid?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching keys (an empty list when none match). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetApiKeysResponse"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createApiKeyPut: {
+        parameters: {
+            query?: {
+                /** @description Accepted for compatibility; a created key can be used at once. */
+                refresh?: components["parameters"]["Refresh"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["ApiKeyCreated"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: {
+                /** @description Accepted for compatibility; a created key can be used at once. */
+                refresh?: components["parameters"]["Refresh"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["ApiKeyCreated"];
+            default: components["responses"]["Error"];
+        };
+    };
+    invalidateApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvalidateApiKeysRequest"];
+            };
+        };
+        responses: {
+            /** @description What was invalidated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidateApiKeysResponse"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    authenticate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The authenticated principal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticateResponse"];
+                };
+            };
+            default: components["responses"]["Error"];
         };
     };
     getTrainedModelsStats: {

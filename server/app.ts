@@ -30,6 +30,10 @@ import { StoreWithDefaultEndpoints } from './store/with-default-endpoints';
 import { buildEndpoint } from './api/endpoint-settings';
 import { loopbackHostOnly } from './security/loopback-host';
 import { securityEnabled } from './security/security-mode';
+import { setUpSecurity } from './security/security-services';
+import { authenticationMiddleware } from './security/authentication-middleware';
+import { authorize } from './security/authorize';
+import { principalOf } from './security/principal';
 
 /**
  * The validator checks routes, methods, path and query parameters, and (in tests) every response. Request bodies
@@ -85,7 +89,13 @@ function resumeEndpoints(providers: ProviderRegistry, store: EndpointStore): voi
   for (const [service, provider] of providers.entries()) provider.resumeEndpoints?.(stored.filter((endpoint) => endpoint.service === service));
 }
 
-export function createApp(config: Config, database: SqliteDatabase, logger: Logger): App {
+export interface AppOptions {
+  /** Where a generated password for `elastic` is shown, once (never the log). Default: standard output. */
+  announce?: (text: string) => void;
+}
+
+export function createApp(config: Config, database: SqliteDatabase, logger: Logger, options: AppOptions = {}): App {
+  const security = securityEnabled(config) ? setUpSecurity(config, database, options.announce ?? ((text) => process.stdout.write(text))) : undefined;
   const store = new SqliteEndpointStore(database, new SecretBox(loadKey(config.dataDir, config.encryptionKey)));
   const document = loadDocument();
   const catalog = new ServiceCatalog(document);
@@ -106,17 +116,16 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
     upstreamAllowList: http.allowList,
     logger,
     clusterUuid: clusterUuid(config.dataDir),
+    security,
   };
   const templates = operationTemplates(document);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  // Authentication is not built yet: starting with security on would answer everyone, so refuse instead.
-  if (securityEnabled(config)) {
-    throw new Error(`INFERGATE_SECURITY is on (${config.security}, HOST [${config.host}]) but this build has no authentication yet; listen on loopback or set INFERGATE_SECURITY=false`);
-  }
-  app.use(loopbackHostOnly);
+  app.set('trust proxy', config.trustProxy);
+  // With security on, every request authenticates before its body is read; off, only loopback Host names answer.
+  app.use(security ? authenticationMiddleware(security, logger) : loopbackHostOnly);
   app.use(elasticsearchMediaTypes);
   app.use(
     express.json({
@@ -155,6 +164,8 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
     if (UNIFIED_ERROR_OPERATIONS.has(operationId)) response.locals.errorStyle = 'unified';
     response.locals.pathParams = matchTemplate(templates.get(operationId) ?? '', request.path) ?? {};
     try {
+      const principal = principalOf(response);
+      if (principal) authorize(principal, String(context.operations.get(operationId)?.['x-elasticsearch-action']), request);
       await handler(request, response, context);
     } catch (error) {
       next(error);

@@ -50,6 +50,24 @@ export interface Config {
   maxLocalMemoryBytes: number;
   /** INFERGATE_SECURITY: auto turns authentication on whenever the server listens beyond loopback. */
   security: SecurityMode;
+  /** INFERGATE_USERS_FILE / INFERGATE_USERS_ROLES_FILE: the file realm, in Elasticsearch's `users`/`users_roles` formats. */
+  usersFile: string | undefined;
+  usersRolesFile: string | undefined;
+  /** INFERGATE_BOOTSTRAP_PASSWORD: the first password of `elastic` (used only while it has none). */
+  bootstrapPassword: string | undefined;
+  /** Failed authentication attempts one client address may make per window before it must wait (0: no limit). */
+  authFailureLimit: number;
+  authFailureWindowMs: number;
+  /** INFERGATE_TRUST_PROXY: Express's `trust proxy` (true, a hop count, or addresses/subnets), so that the client
+   * address comes from X-Forwarded-For; set, it also turns security on under `auto`. */
+  trustProxy: boolean | number | string;
+}
+
+function trustProxy(env: Env): boolean | number | string {
+  const raw = (env.INFERGATE_TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
 }
 
 export type SecurityMode = 'auto' | 'true' | 'false';
@@ -136,6 +154,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     maxLocalThreads: Math.max(1, integer(env, 'INFERGATE_MAX_LOCAL_THREADS', 16 * availableParallelism())),
     maxLocalMemoryBytes: env.INFERGATE_MAX_LOCAL_MEMORY ? bytes(env, 'INFERGATE_MAX_LOCAL_MEMORY', '0') : Math.floor(totalmem() / 2),
     security: securityMode(env),
+    usersFile: env.INFERGATE_USERS_FILE || undefined,
+    usersRolesFile: env.INFERGATE_USERS_ROLES_FILE || undefined,
+    bootstrapPassword: env.INFERGATE_BOOTSTRAP_PASSWORD || undefined,
+    authFailureLimit: integer(env, 'INFERGATE_AUTH_FAILURE_LIMIT', 20),
+    authFailureWindowMs: duration(env, 'INFERGATE_AUTH_FAILURE_WINDOW', '1m'),
+    trustProxy: trustProxy(env),
     ...overrides,
   };
 }

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { DestinationStream } from 'pino';
-import { createApp } from './app';
+import { createApp, type AppOptions } from './app';
 import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { openDatabase } from './store/database';
@@ -17,12 +17,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config, logDestination?: DestinationStream): Promise<RunningServer> {
+export async function startServer(config: Config, logDestination?: DestinationStream, options: AppOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, logDestination);
   const database = openDatabase(config.dataDir);
   let built: ReturnType<typeof createApp>;
   try {
-    built = createApp(config, database, logger);
+    built = createApp(config, database, logger, options);
   } catch (error) {
     database.close();
     throw error;

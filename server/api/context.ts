@@ -1,4 +1,5 @@
 /** What every API handler gets, and small helpers for reading requests. */
+import type { SecurityServices } from '../security/security-services';
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import { EsError } from '../http/errors';
@@ -28,6 +29,8 @@ export interface ApiContext {
   upstreamAllowList: UpstreamAllowList;
   logger: Logger;
   clusterUuid: string;
+  /** Authentication's stores; undefined with security off. */
+  security?: SecurityServices;
 }
 
 export type Handler = (request: Request, response: Response, context: ApiContext) => Promise<void> | void;

@@ -12,6 +12,8 @@ import { getTrainedModelStats } from './trained-model-stats';
 import { chatCompletion, chatCompletionStream } from './chat-completion';
 import { streamHandler } from './stream-inference';
 import { updateEndpoint } from './update-endpoint';
+import { createApiKey, getApiKeys, invalidateApiKeys } from './api-keys';
+import { authenticate } from './authenticate';
 
 export const HANDLERS: Record<string, Handler> = {
   getInfo,
@@ -46,6 +48,11 @@ export const HANDLERS: Record<string, Handler> = {
   putRegionPolicy,
   getRegionPolicy,
   deleteRegionPolicy,
+  createApiKey,
+  createApiKeyPut: createApiKey,
+  getApiKeys,
+  invalidateApiKeys,
+  authenticate,
 };
 
 /** Operations whose errors use the unified (OpenAI-style) envelope from the start. */

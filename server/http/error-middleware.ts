@@ -73,6 +73,7 @@ export function errorMiddleware(logger: Logger) {
       return;
     }
     const style = (response.locals.errorStyle as string | undefined) ?? 'elasticsearch';
+    for (const [name, values] of Object.entries(error.headers ?? {})) response.setHeader(name, values);
     if (style === 'sse-elasticsearch') return writeEventStreamError(response, error.status, elasticsearchEnvelope(error));
     if (style === 'sse-unified') return writeEventStreamError(response, error.status, unifiedEnvelope(error));
     response.status(error.status).json(style === 'unified' ? unifiedEnvelope(error) : elasticsearchEnvelope(error));

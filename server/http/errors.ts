@@ -6,6 +6,8 @@ export interface ErrorCauseJson {
   type: string;
   reason: string;
   caused_by?: ErrorCauseJson;
+  header?: Record<string, string | string[]>;
+  [metadata: string]: unknown;
 }
 
 export interface EsErrorOptions {
@@ -15,6 +17,12 @@ export interface EsErrorOptions {
   unifiedCode?: string | null;
   unifiedType?: string;
   param?: string;
+  /** Extra fields Elasticsearch renders after `reason` (its `es.*` metadata, e.g. `additional_unsuccessful_credentials`). */
+  metadata?: Record<string, string[]>;
+  /** Response headers Elasticsearch both sends and renders under `header` (e.g. `WWW-Authenticate`). */
+  headers?: Record<string, string[]>;
+  /** A plain Java exception (e.g. IllegalArgumentException) as a cause: Elasticsearch's root cause stops above it. */
+  javaException?: boolean;
 }
 
 export class EsError extends Error {
@@ -24,6 +32,9 @@ export class EsError extends Error {
   readonly unifiedCode?: string | null;
   readonly unifiedType?: string;
   readonly param?: string;
+  readonly metadata?: Record<string, string[]>;
+  readonly headers?: Record<string, string[]>;
+  readonly javaException?: boolean;
 
   constructor(status: number, type: string, reason: string, options: EsErrorOptions = {}) {
     super(reason);
@@ -33,6 +44,9 @@ export class EsError extends Error {
     this.unifiedCode = options.unifiedCode;
     this.unifiedType = options.unifiedType;
     this.param = options.param;
+    this.metadata = options.metadata;
+    this.headers = options.headers;
+    this.javaException = options.javaException;
   }
 
   get reason(): string {
@@ -58,33 +72,30 @@ export const actionRequestValidationException = (messages: readonly string[]) =>
 
 export const resourceNotFound = (reason: string) => new EsError(404, 'resource_not_found_exception', reason);
 
-function causeJson(error: EsError): ErrorCauseJson {
-  const json: ErrorCauseJson = { type: error.type, reason: error.reason };
-  if (error.causedBy) json.caused_by = causeJson(error.causedBy);
+/** A list of one renders as a string, as Elasticsearch renders its metadata and header values. */
+const oneOrMany = (values: string[]): string | string[] => (values.length === 1 ? values[0]! : values);
+
+const mapValues = (record: Record<string, string[]>) => Object.fromEntries(Object.entries(record).map(([key, values]) => [key, oneOrMany(values)]));
+
+/** type, reason, metadata, caused_by, header: the order of Elasticsearch's ElasticsearchException.toXContent. */
+function causeJson(error: EsError, withCause = true): ErrorCauseJson {
+  const json: ErrorCauseJson = { type: error.type, reason: error.reason, ...(error.metadata ? mapValues(error.metadata) : {}) };
+  if (withCause && error.causedBy) json.caused_by = causeJson(error.causedBy);
+  if (error.headers) json.header = mapValues(error.headers);
   return json;
 }
 
 function rootCause(error: EsError): EsError {
-  return error.causedBy ? rootCause(error.causedBy) : error;
+  return error.causedBy && !error.causedBy.javaException ? rootCause(error.causedBy) : error;
 }
 
 export interface ElasticsearchErrorBody {
-  error: { root_cause: ErrorCauseJson[]; type: string; reason: string; caused_by?: ErrorCauseJson };
+  error: ErrorCauseJson & { root_cause: ErrorCauseJson[] };
   status: number;
 }
 
 export function elasticsearchEnvelope(error: EsError): ElasticsearchErrorBody {
-  const innermost = rootCause(error);
-  const body: ElasticsearchErrorBody = {
-    error: {
-      root_cause: [{ type: innermost.type, reason: innermost.reason }],
-      type: error.type,
-      reason: error.reason,
-    },
-    status: error.status,
-  };
-  if (error.causedBy) body.error.caused_by = causeJson(error.causedBy);
-  return body;
+  return { error: { root_cause: [causeJson(rootCause(error), false)], ...causeJson(error) }, status: error.status };
 }
 
 const STATUS_NAMES: Record<number, string> = {

@@ -43,10 +43,3 @@ describe('security off on loopback: only loopback Host names are answered', () =
     expect(isLoopbackName('')).toBe(false);
   });
 });
-
-describe('security on', () => {
-  it('refuses to start while authentication is not built, rather than answer everyone', async () => {
-    await expect(startTestServer({ security: 'true' })).rejects.toThrow('INFERGATE_SECURITY is on (true, HOST [127.0.0.1])');
-    await expect(startTestServer({ security: 'auto', host: '0.0.0.0' })).rejects.toThrow('HOST [0.0.0.0]');
-  });
-});

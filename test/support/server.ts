@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/server';
+import type { AppOptions } from '../../server/app';
 
 export interface TestServer {
   url: string;
@@ -26,7 +27,7 @@ export interface TestResponse {
   json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, options: AppOptions = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? mkdtempSync(path.join(tmpdir(), 'infergate-test-'));
   const config = loadConfig(
     {},
@@ -51,7 +52,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       done();
     },
   });
-  let running = await startServer(config, sink);
+  let running = await startServer(config, sink, options);
   const server: TestServer = {
     get url() {
       return running.url;
@@ -82,7 +83,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       await running.stop();
       // Let the test process's fetch see the old server's connections close before it picks one to reuse.
       await new Promise((resolve) => setTimeout(resolve, 200));
-      running = await startServer({ ...config, port: running.port }, sink);
+      running = await startServer({ ...config, port: running.port }, sink, options);
     },
     async stop() {
       await running.stop();

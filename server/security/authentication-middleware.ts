@@ -1,0 +1,29 @@
+/** Every request authenticates first, before its body is read (as Elasticsearch authenticates at the HTTP layer). */
+import type { RequestHandler } from 'express';
+import type { Logger } from '../logger';
+import { tooManyFailures } from './auth-errors';
+import { Authenticator } from './authenticator';
+import { setPrincipal } from './principal';
+import type { SecurityServices } from './security-services';
+
+export function authenticationMiddleware(security: SecurityServices, logger: Logger): RequestHandler {
+  return (request, response, next) => {
+    const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
+    const wait = security.failedAttempts.retryAfterSeconds(address);
+    if (wait > 0) return next(tooManyFailures(address, wait));
+    const header = request.headers.authorization;
+    security.authenticator.authenticate(header, request.originalUrl).then(
+      (principal) => {
+        setPrincipal(response, principal);
+        next();
+      },
+      (error: unknown) => {
+        if (Authenticator.hasCredentials(header)) {
+          security.failedAttempts.record(address);
+          logger.info({ address, method: request.method, path: request.path }, 'authentication failed');
+        }
+        next(error);
+      },
+    );
+  };
+}
