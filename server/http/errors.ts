@@ -15,6 +15,8 @@ export interface EsErrorOptions {
   unifiedCode?: string | null;
   unifiedType?: string;
   param?: string;
+  /** Fields an exception adds to its JSON beside type and reason (e.g. `bytes_wanted`), in root_cause too. */
+  metadata?: Record<string, string | number>;
 }
 
 export class EsError extends Error {
@@ -24,6 +26,7 @@ export class EsError extends Error {
   readonly unifiedCode?: string | null;
   readonly unifiedType?: string;
   readonly param?: string;
+  readonly metadata?: Record<string, string | number>;
 
   constructor(status: number, type: string, reason: string, options: EsErrorOptions = {}) {
     super(reason);
@@ -33,6 +36,7 @@ export class EsError extends Error {
     this.unifiedCode = options.unifiedCode;
     this.unifiedType = options.unifiedType;
     this.param = options.param;
+    this.metadata = options.metadata;
   }
 
   get reason(): string {
@@ -59,7 +63,7 @@ export const actionRequestValidationException = (messages: readonly string[]) =>
 export const resourceNotFound = (reason: string) => new EsError(404, 'resource_not_found_exception', reason);
 
 function causeJson(error: EsError): ErrorCauseJson {
-  const json: ErrorCauseJson = { type: error.type, reason: error.reason };
+  const json: ErrorCauseJson = { type: error.type, reason: error.reason, ...error.metadata };
   if (error.causedBy) json.caused_by = causeJson(error.causedBy);
   return json;
 }
@@ -77,9 +81,10 @@ export function elasticsearchEnvelope(error: EsError): ElasticsearchErrorBody {
   const innermost = rootCause(error);
   const body: ElasticsearchErrorBody = {
     error: {
-      root_cause: [{ type: innermost.type, reason: innermost.reason }],
+      root_cause: [{ type: innermost.type, reason: innermost.reason, ...innermost.metadata }],
       type: error.type,
       reason: error.reason,
+      ...error.metadata,
     },
     status: error.status,
   };
