@@ -30,21 +30,27 @@ export function circuitBreakingException(wanted: number, limit: number): EsError
   );
 }
 
+/** `network.breaker.inflight_requests.overhead`: a body is estimated at twice its bytes once parsed. */
+export const BODY_OVERHEAD = 2;
+
 export class BodyBudget {
   private used = 0;
 
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    readonly overhead = BODY_OVERHEAD,
+  ) {}
 
   get inUse(): number {
     return this.used;
   }
 
-  /** Takes `bytes` from the budget, or throws the 429 when they do not fit. */
+  /** Takes `bytes` from the budget, or throws the 429 when all bodies, times the overhead, would not fit. */
   reserve(bytes: number): void {
     if (bytes <= 0) return;
-    const wanted = this.used + bytes;
+    const wanted = Math.floor((this.used + bytes) * this.overhead);
     if (wanted > this.limit) throw circuitBreakingException(wanted, this.limit);
-    this.used = wanted;
+    this.used += bytes;
   }
 
   release(bytes: number): void {
