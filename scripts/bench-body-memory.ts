@@ -40,12 +40,12 @@ async function scenario(name: string, bodies: Buffer[], port: number): Promise<v
   const statuses = await Promise.all(
     bodies.map((payload) =>
       fetch(`http://127.0.0.1:${port}/_inference/text_embedding/no-such-endpoint`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload }).then(
-        async (response) => `${response.status} ${(await response.text()).slice(0, 80)}`,
+        async (response) => `${response.status} ${((await response.json()) as { error?: { type?: string } }).error?.type ?? ''}`,
       ),
     ),
   );
   const peak = statusKb(pid, 'VmHWM');
-  console.log(`${name}: idle ${Math.round(idle / 1024)} MB, peak ${Math.round(peak / 1024)} MB (+${Math.round((peak - idle) / 1024)} MB)  [${statuses[0]}]`);
+  console.log(`${name}: idle ${Math.round(idle / 1024)} MB, peak ${Math.round(peak / 1024)} MB (+${Math.round((peak - idle) / 1024)} MB)  [${statuses.join(', ')}]`);
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
   rmSync(dataDir, { recursive: true, force: true });
