@@ -100,7 +100,14 @@ export function jsonBody({ limit, budget }: JsonBodyOptions) {
       // The listener that returns the reservation shares this scope: let go of the bytes now, not when it runs.
       single = undefined;
       chunks = [];
+      if (decompressor) {
+        request.unpipe(decompressor as unknown as NodeJS.WritableStream);
+        decompressor.on('error', () => undefined);
+        (decompressor as unknown as Readable).destroy();
+      }
       if (error === undefined && buffer) {
+        // Bytes after the end of a compressed body are read off, so that the request completes.
+        request.resume();
         try {
           const { text, value } = parse(buffer);
           request.rawBody = text;
@@ -109,10 +116,6 @@ export function jsonBody({ limit, budget }: JsonBodyOptions) {
           return next(parseError);
         }
         return next();
-      }
-      if (decompressor) {
-        request.unpipe(decompressor as unknown as NodeJS.WritableStream);
-        (decompressor as unknown as Readable).destroy();
       }
       failAfterDrain(request, next, error);
     };

@@ -4,6 +4,7 @@
 import { connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { DEFAULT_API_KEY, startMockOpenAi } from '../providers/openai/mock-openai';
+import { formatByteSize } from '../../server/http/body-budget';
 import { startTestServer, type TestServer } from '../support/server';
 
 const KB = 1024;
@@ -63,6 +64,10 @@ function trickle(socket: Socket, every: number): () => void {
 }
 
 describe('bytes of bodies in flight', () => {
+  test('sizes are printed as ByteSizeValue prints them: one decimal, cut not rounded', () => {
+    expect([512, 1024, 1536, 1126400, 2 * MB - 1, 256 * MB, 3 * 1024 * MB].map(formatByteSize)).toEqual(['512b', '1kb', '1.5kb', '1mb', '1.9mb', '256mb', '3gb']);
+  });
+
   test('a body beyond the budget is a 429 circuit_breaking_exception in Elasticsearch words', async () => {
     const body = inferenceBody(2 * MB);
     const response = await post(body);
