@@ -136,8 +136,8 @@ export function jsonBody({ limit, budget }: JsonBodyOptions) {
     const onEnd = () => finish(undefined, single ? single.subarray(0, received) : Buffer.concat(chunks, received));
     source.on('data', onData);
     source.once('end', onEnd);
-    source.once('error', (error) => finish(error));
-    if (source !== request) request.once('error', (error) => finish(error));
+    source.on('error', (error) => finish(error));
+    if (source !== request) request.on('error', (error) => finish(error));
     request.once('aborted', () => {
       settled = true;
       reservation.release();
