@@ -12,7 +12,8 @@ import type { ApiContext } from './api/context';
 import { HANDLERS, UNIFIED_ERROR_OPERATIONS } from './api/routes';
 import { elasticsearchMediaTypes } from './http/content-type';
 import { errorMiddleware } from './http/error-middleware';
-import { excessNestingDepth, nestingDepthError } from './http/json-depth';
+import { jsonBody } from './http/json-body';
+import { BodyBudget } from './http/body-budget';
 import { responseFormat } from './http/response-format';
 import { ProviderRegistry } from './providers/registry';
 import { ProviderHttp } from './providers/kit/http-transport';
@@ -67,6 +68,8 @@ function clusterUuid(dataDir: string): string {
 
 export interface App {
   app: Express;
+  /** Bytes of request bodies held right now, against INFERGATE_MAX_BODIES_IN_FLIGHT. */
+  bodyBudget: BodyBudget;
   close(): Promise<void>;
 }
 
@@ -96,6 +99,7 @@ export interface AppOptions {
 
 export function createApp(config: Config, database: SqliteDatabase, logger: Logger, options: AppOptions = {}): App {
   const security = securityEnabled(config) ? setUpSecurity(config, database, options.announce ?? ((text) => process.stdout.write(text))) : undefined;
+  const bodyBudget = new BodyBudget(config.maxBodiesInFlightBytes);
   const store = new SqliteEndpointStore(database, new SecretBox(loadKey(config.dataDir, config.encryptionKey)));
   const document = loadDocument();
   const catalog = new ServiceCatalog(document);
@@ -127,18 +131,7 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
   // With security on, every request authenticates before its body is read; off, only loopback Host names answer.
   app.use(security ? authenticationMiddleware(security, logger) : loopbackHostOnly);
   app.use(elasticsearchMediaTypes);
-  app.use(
-    express.json({
-      limit: config.maxBodyBytes,
-      strict: false,
-      type: (request) => request.headers['content-type'] === undefined || /^application\/json\b/i.test(String(request.headers['content-type'])),
-      verify: (request, _response, buffer) => {
-        const depth = excessNestingDepth(buffer);
-        if (depth !== undefined) throw nestingDepthError(depth);
-        (request as Request & { rawBody?: string }).rawBody = buffer.toString('utf8');
-      },
-    }),
-  );
+  app.use(jsonBody({ limit: config.maxBodyBytes, budget: bodyBudget }));
   app.use(responseFormat);
   app.use((request, response, next) => {
     const started = process.hrtime.bigint();
@@ -175,6 +168,7 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
 
   return {
     app,
+    bodyBudget,
     async close() {
       await http.close();
       await Promise.all(providers.all().map((provider) => provider.close?.()));

@@ -16,6 +16,16 @@ export interface Config {
   logLevel: string;
   validateResponses: boolean;
   maxBodyBytes: number;
+  /** INFERGATE_MAX_BODIES_IN_FLIGHT: bytes of request bodies held at once over all requests; beyond, 429. */
+  maxBodiesInFlightBytes: number;
+  /** Sockets the HTTP server holds at once; more are closed as they arrive (INFERGATE_MAX_CONNECTIONS). */
+  maxConnections: number;
+  /** A request's headers must all arrive within this long (INFERGATE_HEADERS_TIMEOUT). */
+  headersTimeoutMs: number;
+  /** A request, headers and body, must all arrive within this long; the response may take longer. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long (INFERGATE_KEEP_ALIVE_TIMEOUT). */
+  keepAliveTimeoutMs: number;
   /** Default `timeout` of inference calls; completion and chat_completion have their own. */
   defaultTimeoutMs: number;
   defaultCompletionTimeoutMs: number;
@@ -125,7 +135,7 @@ function builtinModels(env: Env): Record<string, string> {
 }
 
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
-  return {
+  const config: Config = {
     port: integer(env, 'PORT', 9200),
     host: env.HOST ?? '127.0.0.1',
     dataDir: path.resolve(env.INFERGATE_DATA_DIR ?? 'data'),
@@ -135,6 +145,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: env.INFERGATE_LOG_LEVEL ?? 'info',
     validateResponses: bool(env, 'INFERGATE_VALIDATE_RESPONSES', false),
     maxBodyBytes: bytes(env, 'INFERGATE_MAX_BODY', '100mb'),
+    maxBodiesInFlightBytes: bytes(env, 'INFERGATE_MAX_BODIES_IN_FLIGHT', '256mb'),
+    maxConnections: Math.max(1, integer(env, 'INFERGATE_MAX_CONNECTIONS', 1024)),
+    headersTimeoutMs: duration(env, 'INFERGATE_HEADERS_TIMEOUT', '30s'),
+    requestTimeoutMs: duration(env, 'INFERGATE_REQUEST_TIMEOUT', '60s'),
+    keepAliveTimeoutMs: duration(env, 'INFERGATE_KEEP_ALIVE_TIMEOUT', '65s'),
     defaultTimeoutMs: duration(env, 'INFERGATE_DEFAULT_TIMEOUT', '30s'),
     defaultCompletionTimeoutMs: duration(env, 'INFERGATE_DEFAULT_COMPLETION_TIMEOUT', '120s'),
     retryInitialDelayMs: duration(env, 'INFERGATE_RETRY_INITIAL_DELAY', '1s'),
@@ -162,4 +177,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     trustProxy: trustProxy(env),
     ...overrides,
   };
+  // Node refuses a headers timeout longer than the request timeout that contains it.
+  if (config.requestTimeoutMs > 0 && config.headersTimeoutMs > config.requestTimeoutMs) {
+    throw new Error(`INFERGATE_HEADERS_TIMEOUT [${config.headersTimeoutMs}ms] must not be longer than INFERGATE_REQUEST_TIMEOUT [${config.requestTimeoutMs}ms]`);
+  }
+  return config;
 }

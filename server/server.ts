@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { createApp, type AppOptions } from './app';
 import type { Config } from './config';
+import type { BodyBudget } from './http/body-budget';
+import { timerDelay } from './http/timer-delay';
 import { createLogger, type Logger } from './logger';
 import { openDatabase } from './store/database';
 import { removePidFile, writePidFile } from './security/key-rotation';
@@ -13,8 +15,14 @@ export interface RunningServer {
   port: number;
   server: Server;
   logger: Logger;
+  bodyBudget: BodyBudget;
   /** Stops accepting connections, lets in-flight requests and streams finish (up to the shutdown timeout). */
   stop(): Promise<void>;
+}
+
+function checkingInterval(config: Config): number {
+  const shortest = Math.min(...[config.headersTimeoutMs, config.requestTimeoutMs].filter((ms) => ms > 0));
+  return Number.isFinite(shortest) ? Math.min(1000, Math.max(50, Math.floor(shortest / 4))) : 1000;
 }
 
 export async function startServer(config: Config, logDestination?: DestinationStream, options: AppOptions = {}): Promise<RunningServer> {
@@ -27,11 +35,21 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     database.close();
     throw error;
   }
-  const { app, close } = built;
+  const { app, close, bodyBudget } = built;
   // `npm run keys -- rotate` refuses to run under a live server.
   writePidFile(config.dataDir);
-  const server = createServer(app);
-  server.keepAliveTimeout = 65_000;
+  const server = createServer(
+    {
+      headersTimeout: Math.ceil(config.headersTimeoutMs),
+      // Node's requestTimeout covers receiving the request only: long inference calls and streams are not cut.
+      requestTimeout: Math.ceil(config.requestTimeoutMs),
+      keepAliveTimeout: Math.ceil(timerDelay(config.keepAliveTimeoutMs)),
+      // How often expired header and request timers are looked for; Node's default (30s) would let a 1s timeout run 30s.
+      connectionsCheckingInterval: checkingInterval(config),
+    },
+    app,
+  );
+  server.maxConnections = config.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -57,5 +75,5 @@ export async function startServer(config: Config, logDestination?: DestinationSt
       removePidFile(config.dataDir);
       logger.info('stopped');
     })());
-  return { url: `http://${host}:${port}`, port, server, logger, stop };
+  return { url: `http://${host}:${port}`, port, server, logger, bodyBudget, stop };
 }

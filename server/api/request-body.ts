@@ -15,7 +15,7 @@ export function validatedBody<T>(
   options: Omit<RequestBodyContext, 'rawBody'>,
 ): T {
   const body = requireBody(request);
-  const { value, errors } = context.validator.validate<T>(schema, body);
+  const { value, errors } = context.validator.validate<T>(schema, body, { inPlace: true });
   const error = requestBodyError(errors, { ...options, rawBody: rawBody(request) });
   if (error) throw error;
   return value;

@@ -17,8 +17,8 @@ export interface EsErrorOptions {
   unifiedCode?: string | null;
   unifiedType?: string;
   param?: string;
-  /** Extra fields Elasticsearch renders after `reason` (its `es.*` metadata, e.g. `additional_unsuccessful_credentials`). */
-  metadata?: Record<string, string[]>;
+  /** Extra fields Elasticsearch renders after `reason` (its `es.*` metadata, e.g. `additional_unsuccessful_credentials`, or `bytes_wanted`), in root_cause too. */
+  metadata?: Record<string, string | number | string[]>;
   /** Response headers Elasticsearch both sends and renders under `header` (e.g. `WWW-Authenticate`). */
   headers?: Record<string, string[]>;
   /** A plain Java exception (e.g. IllegalArgumentException) as a cause: Elasticsearch's root cause stops above it. */
@@ -32,7 +32,7 @@ export class EsError extends Error {
   readonly unifiedCode?: string | null;
   readonly unifiedType?: string;
   readonly param?: string;
-  readonly metadata?: Record<string, string[]>;
+  readonly metadata?: Record<string, string | number | string[]>;
   readonly headers?: Record<string, string[]>;
   readonly javaException?: boolean;
 
@@ -75,13 +75,14 @@ export const resourceNotFound = (reason: string) => new EsError(404, 'resource_n
 /** A list of one renders as a string, as Elasticsearch renders its metadata and header values. */
 const oneOrMany = (values: string[]): string | string[] => (values.length === 1 ? values[0]! : values);
 
-const mapValues = (record: Record<string, string[]>) => Object.fromEntries(Object.entries(record).map(([key, values]) => [key, oneOrMany(values)]));
+const mapValues = (record: Record<string, string | number | string[]>) =>
+  Object.fromEntries(Object.entries(record).map(([key, value]) => [key, Array.isArray(value) ? oneOrMany(value) : value]));
 
 /** type, reason, metadata, caused_by, header: the order of Elasticsearch's ElasticsearchException.toXContent. */
 function causeJson(error: EsError, withCause = true): ErrorCauseJson {
   const json: ErrorCauseJson = { type: error.type, reason: error.reason, ...(error.metadata ? mapValues(error.metadata) : {}) };
   if (withCause && error.causedBy) json.caused_by = causeJson(error.causedBy);
-  if (error.headers) json.header = mapValues(error.headers);
+  if (error.headers) json.header = mapValues(error.headers) as Record<string, string | string[]>;
   return json;
 }
 

@@ -26,14 +26,15 @@ export class SchemaValidator {
     for (const keyword of ['example', 'xml', 'externalDocs']) this.ajv.addKeyword(keyword);
   }
 
-  /** Validates a copy of `data` (defaults from the schema are filled into the copy, which is returned). */
-  validate<T>(schema: JsonSchema, data: unknown): ValidationOutcome<T> {
+  /** Validates a copy of `data` (defaults from the schema are filled into the copy, which is returned); `inPlace`:
+   * `data` itself, for a request body only its handler reads (a copy of a large body would double its memory). */
+  validate<T>(schema: JsonSchema, data: unknown, { inPlace = false }: { inPlace?: boolean } = {}): ValidationOutcome<T> {
     let validateFn = this.compiled.get(schema);
     if (!validateFn) {
       validateFn = this.ajv.compile(stripDiscriminatorMappings(schema));
       this.compiled.set(schema, validateFn);
     }
-    const value = structuredClone(data);
+    const value = inPlace ? data : structuredClone(data);
     normaliseEnumCase(schema, value);
     validateFn(value);
     return { value: value as T, errors: validateFn.errors ? [...validateFn.errors] : [] };
