@@ -1,5 +1,6 @@
 /** POST/PUT, GET and DELETE /_security/api_key: Elasticsearch's API key management, over the `api_keys` table. */
 import { randomBytes } from 'node:crypto';
+import type { components } from '../../generated/openapi';
 import type { Response } from 'express';
 import { EsError, actionRequestValidationException } from '../http/errors';
 import { globMatches } from '../http/glob';
@@ -14,21 +15,9 @@ import { hashApiKey, type ApiKeyDoc } from '../store/api-key-store';
 import { type ApiContext, type Handler, queryFlag, queryString } from './context';
 import { validatedBody } from './request-body';
 
-interface CreateApiKeyBody {
-  name?: string;
-  expiration?: string;
-  role_descriptors?: RoleDescriptors;
-  metadata?: Record<string, unknown>;
-}
-
-interface InvalidateApiKeysBody {
-  ids?: string[];
-  id?: string;
-  name?: string;
-  realm_name?: string;
-  username?: string;
-  owner?: boolean;
-}
+type Schemas = components['schemas'];
+type CreateApiKeyBody = Partial<Schemas['CreateApiKeyRequest']> & { role_descriptors?: RoleDescriptors };
+type InvalidateApiKeysBody = Schemas['InvalidateApiKeysRequest'];
 
 function securityOf(context: ApiContext, response: Response): { security: SecurityServices; principal: Principal } {
   const principal = principalOf(response);

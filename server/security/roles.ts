@@ -1,11 +1,9 @@
 /** Roles: Elasticsearch's role descriptors (cluster privileges are what counts here) and the built-in roles
  * infergate knows by name. */
+import type { components } from '../../generated/openapi';
 import { privilegeGrants, type ActionRequest } from './privileges';
 
-export interface RoleDescriptor {
-  cluster?: string[];
-  [field: string]: unknown;
-}
+export type RoleDescriptor = components['schemas']['RoleDescriptor'];
 
 export type RoleDescriptors = Record<string, RoleDescriptor>;
 
