@@ -86,11 +86,11 @@ export interface paths {
     "/_inference/_region_policy": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -163,11 +163,11 @@ export interface paths {
     "/_inference/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -230,11 +230,11 @@ export interface paths {
     "/_inference/{inference_id}/_update": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -262,18 +262,18 @@ export interface paths {
     "/_inference/{task_type}/_all": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
             };
             cookie?: never;
@@ -294,18 +294,18 @@ export interface paths {
     "/_inference/{task_type}/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -342,7 +342,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -365,18 +365,18 @@ export interface paths {
     "/_inference/{task_type}/{inference_id}/_update": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -399,11 +399,11 @@ export interface paths {
     "/_inference/text_embedding/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -431,11 +431,11 @@ export interface paths {
     "/_inference/sparse_embedding/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -463,11 +463,11 @@ export interface paths {
     "/_inference/embedding/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -495,11 +495,11 @@ export interface paths {
     "/_inference/rerank/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -527,11 +527,11 @@ export interface paths {
     "/_inference/completion/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -582,11 +582,11 @@ export interface paths {
     "/_inference/chat_completion/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -1086,6 +1086,17 @@ export interface components {
         };
         /** @description One entry per service, sorted by `service`. */
         GetServicesResponse: components["schemas"]["ServiceInfo"][];
+        /**
+         * @description A task type or `any`, in any case, with control characters or spaces around it allowed (the pattern spells out what Java's `trim().toUpperCase()` maps onto the enum).
+         * @example text_embedding
+         * @example sparse_embedding
+         * @example rerank
+         * @example completion
+         * @example chat_completion
+         * @example embedding
+         * @example any
+         */
+        TaskTypeInPath: string;
         /** @description Exactly one of `api_key` and `client_secret` authenticates the endpoint. */
         OpenAiExactlyOneCredential: unknown | unknown;
         /** @description The four OAuth2 settings come together. */
@@ -2460,30 +2471,30 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
-        Pretty: string;
-        /** @description Accepted for compatibility, with any value; has no effect. */
-        Human: string;
-        /** @description Accepted for compatibility, with any value; has no effect. */
-        ErrorTrace: string;
+        /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+        Pretty: boolean;
+        /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+        Human: boolean;
+        /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+        ErrorTrace: boolean;
         /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
         FilterPath: string;
-        /** @description The task type (case-insensitive). `any` matches every task type. */
-        TaskTypePath: string;
+        /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
+        TaskTypePath: components["schemas"]["TaskTypeInPath"];
         /** @description The inference endpoint id. */
         InferenceId: string;
-        /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+        /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
         Timeout: string;
-        /** @description Delete even when the endpoint is in use or is a default endpoint. */
+        /** @description Delete even when the endpoint is in use or is a default endpoint. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
         Force: boolean;
-        /** @description Report what would be deleted without deleting. */
+        /** @description Report what would be deleted without deleting. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
         DryRun: boolean;
-        /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. */
-        AllowNoMatch: boolean;
-        /** @description Skip this many entries. */
+        /** @description Skip this many entries. A 32-bit integer in decimal (an optional sign, no spaces); anything else is 400 `illegal_argument_exception` `Failed to parse int parameter [<name>] with value [<value>]`, and a negative one `Parameter [<name>] cannot be < 0`. */
         From: number;
-        /** @description Return at most this many entries. */
+        /** @description Return at most this many entries. A 32-bit integer in decimal (an optional sign, no spaces); anything else is 400 `illegal_argument_exception` `Failed to parse int parameter [<name>] with value [<value>]`, and a negative one `Parameter [<name>] cannot be < 0`. */
         Size: number;
+        /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+        AllowNoMatch: boolean;
     };
     requestBodies: never;
     headers: never;
@@ -2522,6 +2533,7 @@ export type SchemaCspRegion = components['schemas']['CspRegion'];
 export type SchemaRegionPolicy = components['schemas']['RegionPolicy'];
 export type SchemaDeleteRegionPolicyResponse = components['schemas']['DeleteRegionPolicyResponse'];
 export type SchemaGetServicesResponse = components['schemas']['GetServicesResponse'];
+export type SchemaTaskTypeInPath = components['schemas']['TaskTypeInPath'];
 export type SchemaOpenAiExactlyOneCredential = components['schemas']['OpenAiExactlyOneCredential'];
 export type SchemaOpenAiOAuth2Together = components['schemas']['OpenAiOAuth2Together'];
 export type SchemaApiKey = components['schemas']['ApiKey'];
@@ -2688,19 +2700,19 @@ export type ParameterInferenceId = components['parameters']['InferenceId'];
 export type ParameterTimeout = components['parameters']['Timeout'];
 export type ParameterForce = components['parameters']['Force'];
 export type ParameterDryRun = components['parameters']['DryRun'];
-export type ParameterAllowNoMatch = components['parameters']['AllowNoMatch'];
 export type ParameterFrom = components['parameters']['From'];
 export type ParameterSize = components['parameters']['Size'];
+export type ParameterAllowNoMatch = components['parameters']['AllowNoMatch'];
 export type $defs = Record<string, never>;
 export interface operations {
     getInfo: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2751,11 +2763,11 @@ export interface operations {
     getAllEndpoints: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2773,11 +2785,11 @@ export interface operations {
     getAllEndpointsWildcard: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2795,11 +2807,11 @@ export interface operations {
     getRegionPolicy: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2817,11 +2829,11 @@ export interface operations {
     putRegionPolicy: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2845,11 +2857,11 @@ export interface operations {
     deleteRegionPolicy: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2875,11 +2887,11 @@ export interface operations {
     getServices: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2897,18 +2909,18 @@ export interface operations {
     getServicesByTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
             };
             cookie?: never;
@@ -2922,11 +2934,11 @@ export interface operations {
     getEndpoint: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2947,15 +2959,15 @@ export interface operations {
     putEndpoint: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -2978,15 +2990,15 @@ export interface operations {
     inference: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3017,17 +3029,17 @@ export interface operations {
     deleteEndpoint: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description Delete even when the endpoint is in use or is a default endpoint. */
+                /** @description Delete even when the endpoint is in use or is a default endpoint. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 force?: components["parameters"]["Force"];
-                /** @description Report what would be deleted without deleting. */
+                /** @description Report what would be deleted without deleting. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 dry_run?: components["parameters"]["DryRun"];
             };
             header?: never;
@@ -3046,7 +3058,7 @@ export interface operations {
     streamInference: {
         parameters: {
             query?: {
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3069,15 +3081,15 @@ export interface operations {
     updateEndpoint: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3100,18 +3112,18 @@ export interface operations {
     getEndpointsByTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
             };
             cookie?: never;
@@ -3125,18 +3137,18 @@ export interface operations {
     getEndpointWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -3152,20 +3164,20 @@ export interface operations {
     putEndpointWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -3185,20 +3197,20 @@ export interface operations {
     inferenceWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -3226,22 +3238,22 @@ export interface operations {
     deleteEndpointWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description Delete even when the endpoint is in use or is a default endpoint. */
+                /** @description Delete even when the endpoint is in use or is a default endpoint. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 force?: components["parameters"]["Force"];
-                /** @description Report what would be deleted without deleting. */
+                /** @description Report what would be deleted without deleting. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 dry_run?: components["parameters"]["DryRun"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -3257,12 +3269,12 @@ export interface operations {
     streamInferenceWithTaskType: {
         parameters: {
             query?: {
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -3282,20 +3294,20 @@ export interface operations {
     updateEndpointWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -3315,15 +3327,15 @@ export interface operations {
     textEmbedding: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3354,15 +3366,15 @@ export interface operations {
     sparseEmbedding: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3393,15 +3405,15 @@ export interface operations {
     embedding: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3432,15 +3444,15 @@ export interface operations {
     rerank: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3471,15 +3483,15 @@ export interface operations {
     completion: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3510,7 +3522,7 @@ export interface operations {
     streamCompletion: {
         parameters: {
             query?: {
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3533,15 +3545,15 @@ export interface operations {
     chatCompletion: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3572,7 +3584,7 @@ export interface operations {
     chatCompletionUnified: {
         parameters: {
             query?: {
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3595,17 +3607,17 @@ export interface operations {
     getTrainedModelsStats: {
         parameters: {
             query?: {
-                /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. */
-                allow_no_match?: components["parameters"]["AllowNoMatch"];
-                /** @description Skip this many entries. */
+                /** @description Skip this many entries. A 32-bit integer in decimal (an optional sign, no spaces); anything else is 400 `illegal_argument_exception` `Failed to parse int parameter [<name>] with value [<value>]`, and a negative one `Parameter [<name>] cannot be < 0`. */
                 from?: components["parameters"]["From"];
-                /** @description Return at most this many entries. */
+                /** @description Return at most this many entries. A 32-bit integer in decimal (an optional sign, no spaces); anything else is 400 `illegal_argument_exception` `Failed to parse int parameter [<name>] with value [<value>]`, and a negative one `Parameter [<name>] cannot be < 0`. */
                 size?: components["parameters"]["Size"];
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+                allow_no_match?: components["parameters"]["AllowNoMatch"];
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3623,17 +3635,17 @@ export interface operations {
     getTrainedModelStats: {
         parameters: {
             query?: {
-                /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. */
-                allow_no_match?: components["parameters"]["AllowNoMatch"];
-                /** @description Skip this many entries. */
+                /** @description Skip this many entries. A 32-bit integer in decimal (an optional sign, no spaces); anything else is 400 `illegal_argument_exception` `Failed to parse int parameter [<name>] with value [<value>]`, and a negative one `Parameter [<name>] cannot be < 0`. */
                 from?: components["parameters"]["From"];
-                /** @description Return at most this many entries. */
+                /** @description Return at most this many entries. A 32-bit integer in decimal (an optional sign, no spaces); anything else is 400 `illegal_argument_exception` `Failed to parse int parameter [<name>] with value [<value>]`, and a negative one `Parameter [<name>] cannot be < 0`. */
                 size?: components["parameters"]["Size"];
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+                allow_no_match?: components["parameters"]["AllowNoMatch"];
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
