@@ -2244,6 +2244,8 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /** @description The Elasticsearch envelope, or the unified one when the route serves a chat_completion endpoint. */
+        AnyError: components["schemas"]["ElasticsearchError"] | components["schemas"]["UnifiedError"];
         TextEmbeddingRequest: {
             input: components["schemas"]["Input"];
             input_type?: components["schemas"]["InputType"];
@@ -2420,6 +2422,25 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["DeleteEndpointResponse"];
+            };
+        };
+        /** @description As StreamError; on a chat_completion endpoint (whose stream is the unified chat stream) the error is in the unified envelope instead, as JSON or as the data of one `event: error` frame. */
+        InferenceStreamError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AnyError"];
+                "text/event-stream": string;
+            };
+        };
+        /** @description As CompletionStream on a completion endpoint; on a chat_completion endpoint as ChatStream (bare OpenAI `chat.completion.chunk` objects, errors in the unified envelope). */
+        InferenceStream: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/event-stream": string;
             };
         };
         /** @description An error before the stream started: one `event: error` frame whose data is an Elasticsearch envelope, or that envelope as JSON for a bad request. */
@@ -2670,6 +2691,7 @@ export type SchemaCompletionRequest = components['schemas']['CompletionRequest']
 export type SchemaChatContentPart = components['schemas']['ChatContentPart'];
 export type SchemaChatToolCall = components['schemas']['ChatToolCall'];
 export type SchemaChatMessage = components['schemas']['ChatMessage'];
+export type SchemaAnyError = components['schemas']['AnyError'];
 export type SchemaTextEmbeddingRequest = components['schemas']['TextEmbeddingRequest'];
 export type SchemaSparseEmbeddingRequest = components['schemas']['SparseEmbeddingRequest'];
 export type SchemaEmbeddingItem = components['schemas']['EmbeddingItem'];
@@ -2686,6 +2708,8 @@ export type ResponseRegionPolicy = components['responses']['RegionPolicy'];
 export type ResponseServices = components['responses']['Services'];
 export type ResponseEndpointInfo = components['responses']['EndpointInfo'];
 export type ResponseDeleted = components['responses']['Deleted'];
+export type ResponseInferenceStreamError = components['responses']['InferenceStreamError'];
+export type ResponseInferenceStream = components['responses']['InferenceStream'];
 export type ResponseStreamError = components['responses']['StreamError'];
 export type ResponseCompletionStream = components['responses']['CompletionStream'];
 export type ResponseUnifiedError = components['responses']['UnifiedError'];
@@ -2737,7 +2761,16 @@ export interface operations {
     };
     ping: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+                pretty?: components["parameters"]["Pretty"];
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+                human?: components["parameters"]["Human"];
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+                error_trace?: components["parameters"]["ErrorTrace"];
+                /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
+                filter_path?: components["parameters"]["FilterPath"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3074,8 +3107,8 @@ export interface operations {
             };
         };
         responses: {
-            200: components["responses"]["CompletionStream"];
-            default: components["responses"]["StreamError"];
+            200: components["responses"]["InferenceStream"];
+            default: components["responses"]["InferenceStreamError"];
         };
     };
     updateEndpoint: {
@@ -3287,8 +3320,8 @@ export interface operations {
             };
         };
         responses: {
-            200: components["responses"]["CompletionStream"];
-            default: components["responses"]["StreamError"];
+            200: components["responses"]["InferenceStream"];
+            default: components["responses"]["InferenceStreamError"];
         };
     };
     updateEndpointWithTaskType: {

@@ -10,7 +10,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import type { ApiContext } from './api/context';
 import { HANDLERS } from './api/routes';
-import { operationIdOf, preflight } from './api/preflight';
+import { errorStyleFor, operationIdOf, preflight } from './api/preflight';
 import { elasticsearchMediaTypes } from './http/content-type';
 import { errorMiddleware } from './http/error-middleware';
 import { excessNestingDepth, nestingDepthError } from './http/json-depth';
@@ -159,7 +159,7 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
       next(error);
     }
   });
-  app.use(errorMiddleware(logger));
+  app.use(errorMiddleware(logger, errorStyleFor(templates)));
 
   return {
     app,

@@ -15,6 +15,23 @@ import { UNIFIED_ERROR_OPERATIONS } from './routes';
 export const operationIdOf = (request: Request): string | undefined =>
   (request as Request & { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId;
 
+const segmentsOf = (path: string) => path.split('/').slice(1);
+
+/** The envelope for an error of a request: the unified one on the chat routes, also for what failed before the
+ * validator knew the operation (a body that is not JSON, a malformed path), judged then by the path's shape. */
+export function errorStyleFor(templates: Map<string, string>) {
+  const unified = [...UNIFIED_ERROR_OPERATIONS].map((operationId) => segmentsOf(templates.get(operationId) ?? ''));
+  return (request: Request): 'unified' | 'elasticsearch' => {
+    const operationId = operationIdOf(request);
+    if (operationId) return UNIFIED_ERROR_OPERATIONS.has(operationId) ? 'unified' : 'elasticsearch';
+    // Both unified operations are POSTs.
+    if (request.method !== 'POST') return 'elasticsearch';
+    const segments = segmentsOf(request.path);
+    const fits = (template: string[]) => template.length === segments.length && template.every((part, i) => part.startsWith('{') || part === segments[i]);
+    return unified.some(fits) ? 'unified' : 'elasticsearch';
+  };
+}
+
 /** A repeated parameter counts once, with its last value, as Elasticsearch's query-string decoder keeps it. */
 function lastValues(query: Record<string, unknown>): Record<string, string> {
   const values: Record<string, string> = {};

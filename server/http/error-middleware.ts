@@ -47,7 +47,8 @@ export function translateFrameworkError(error: ValidatorError, request: Request)
   return undefined;
 }
 
-export function errorMiddleware(logger: Logger) {
+/** `routeStyle` gives the envelope of a route whose handler did not choose one (yet). */
+export function errorMiddleware(logger: Logger, routeStyle: (request: Request) => string = () => 'elasticsearch') {
   return (thrown: unknown, request: Request, response: Response, _next: NextFunction): void => {
     const error = thrown instanceof EsError ? thrown : (translateFrameworkError(thrown as ValidatorError, request) ?? toEsError(thrown));
     if (error.status >= 500) {
@@ -60,7 +61,9 @@ export function errorMiddleware(logger: Logger) {
       if (!response.writableEnded) response.destroy();
       return;
     }
-    const style = (response.locals.errorStyle as string | undefined) ?? 'elasticsearch';
+    // A HEAD answer has no body, errors included (Elasticsearch sends the status alone).
+    if (request.method === 'HEAD') return void response.status(error.status).end();
+    const style = (response.locals.errorStyle as string | undefined) ?? routeStyle(request);
     if (style === 'sse-elasticsearch') return writeEventStreamError(response, error.status, elasticsearchEnvelope(error));
     if (style === 'sse-unified') return writeEventStreamError(response, error.status, unifiedEnvelope(error));
     response.status(error.status).json(style === 'unified' ? unifiedEnvelope(error) : elasticsearchEnvelope(error));
