@@ -42,13 +42,38 @@ export function paramAsBoolean(raw: string | undefined, defaultValue: boolean): 
 
 const INT_MIN = -(2 ** 31);
 const INT_MAX = 2 ** 31 - 1;
+const DECIMAL_DIGIT = /\p{Nd}/u;
 
-/** RestRequest#paramAsInt: java.lang.Integer#parseInt (an optional sign, ASCII digits, 32-bit range). */
+/** Character#digit(ch, 10) for one UTF-16 unit: Unicode's decimal digits (runs of ten, from zero) of the BMP. */
+function digitValue(text: string, index: number): number | undefined {
+  const code = text.charCodeAt(index);
+  if (code >= 0xd800 && code <= 0xdfff) return undefined;
+  if (!DECIMAL_DIGIT.test(text[index])) return undefined;
+  let zero = code;
+  while (zero > 0 && DECIMAL_DIGIT.test(String.fromCharCode(zero - 1))) zero--;
+  return (code - zero) % 10;
+}
+
+/** What Integer#parseInt and Long#parseLong read: an optional sign and decimal digits; undefined otherwise. The
+ * value is a double, exact up to 2^53, which is all the range checks need. */
+export function javaDecimal(text: string): number | undefined {
+  const signed = text.startsWith('-') || text.startsWith('+');
+  if (text.length === (signed ? 1 : 0)) return undefined;
+  let value = 0;
+  for (let i = signed ? 1 : 0; i < text.length; i++) {
+    const digit = digitValue(text, i);
+    if (digit === undefined) return undefined;
+    value = value * 10 + digit;
+  }
+  return text.startsWith('-') ? -value : value;
+}
+
+/** RestRequest#paramAsInt: java.lang.Integer#parseInt (an optional sign, decimal digits, 32-bit range). */
 export function paramAsInt(name: string, raw: string | undefined, defaultValue: number): number {
   if (raw === undefined) return defaultValue;
-  const value = /^[+-]?\d{1,12}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(value >= INT_MIN && value <= INT_MAX)) throw illegalArgument(`Failed to parse int parameter [${name}] with value [${raw}]`);
-  return value;
+  const value = javaDecimal(raw);
+  if (value === undefined || value < INT_MIN || value > INT_MAX) throw illegalArgument(`Failed to parse int parameter [${name}] with value [${raw}]`);
+  return value + 0; // -0 is 0
 }
 
 /** Lucene's LevenshteinDistance#getDistance: 1 - edits / longer length, over UTF-16 units, in float arithmetic. */

@@ -1,6 +1,6 @@
 /** Elasticsearch time values (`30s`, `2m`, `500ms`; whole numbers only) as used by the `timeout` parameter. */
 import { EsError } from './errors';
-import { javaTrim } from './rest-params';
+import { javaDecimal, javaTrim } from './rest-params';
 
 export interface TimeValue {
   ms: number;
@@ -17,8 +17,8 @@ const JAVA_DOUBLE = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|0x(?:[0-9a-f]+\.
 /** TimeValue#parse: a whole number of the unit; -1 is the only negative one. */
 function parseAmount(raw: string, normalized: string, suffix: string, settingName: string): number {
   const text = javaTrim(normalized.slice(0, normalized.length - suffix.length));
-  if (/^[+-]?\d+$/.test(text) && Math.abs(Number(text)) < 2 ** 63) {
-    const value = Number(text);
+  const value = javaDecimal(text);
+  if (value !== undefined && Math.abs(value) < 2 ** 63) {
     if (value < -1) {
       throw illegalArgument(`failed to parse setting [${settingName}] with value [${raw}] as a time value: negative durations are not supported`);
     }
