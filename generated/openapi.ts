@@ -86,11 +86,11 @@ export interface paths {
     "/_inference/_region_policy": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -163,11 +163,11 @@ export interface paths {
     "/_inference/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -230,11 +230,11 @@ export interface paths {
     "/_inference/{inference_id}/_update": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -262,18 +262,18 @@ export interface paths {
     "/_inference/{task_type}/_all": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
             };
             cookie?: never;
@@ -294,18 +294,18 @@ export interface paths {
     "/_inference/{task_type}/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -342,7 +342,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -365,18 +365,18 @@ export interface paths {
     "/_inference/{task_type}/{inference_id}/_update": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -399,11 +399,11 @@ export interface paths {
     "/_inference/text_embedding/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -431,11 +431,11 @@ export interface paths {
     "/_inference/sparse_embedding/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -463,11 +463,11 @@ export interface paths {
     "/_inference/embedding/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -495,11 +495,11 @@ export interface paths {
     "/_inference/rerank/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -527,11 +527,11 @@ export interface paths {
     "/_inference/completion/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -582,11 +582,11 @@ export interface paths {
     "/_inference/chat_completion/{inference_id}": {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -1194,6 +1194,17 @@ export interface components {
         };
         /** @description One entry per service, sorted by `service`. */
         GetServicesResponse: components["schemas"]["ServiceInfo"][];
+        /**
+         * @description A task type or `any`, in any case, with control characters or spaces around it allowed (the pattern spells out what Java's `trim().toUpperCase()` maps onto the enum).
+         * @example text_embedding
+         * @example sparse_embedding
+         * @example rerank
+         * @example completion
+         * @example chat_completion
+         * @example embedding
+         * @example any
+         */
+        TaskTypeInPath: string;
         /** @description Exactly one of `api_key` and `client_secret` authenticates the endpoint. */
         OpenAiExactlyOneCredential: unknown | unknown;
         /** @description The four OAuth2 settings come together. */
@@ -2341,6 +2352,8 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /** @description The Elasticsearch envelope, or the unified one when the route serves a chat_completion endpoint. */
+        AnyError: components["schemas"]["ElasticsearchError"] | components["schemas"]["UnifiedError"];
         TextEmbeddingRequest: {
             input: components["schemas"]["Input"];
             input_type?: components["schemas"]["InputType"];
@@ -2555,6 +2568,25 @@ export interface components {
                 "application/json": components["schemas"]["DeleteEndpointResponse"];
             };
         };
+        /** @description As StreamError; on a chat_completion endpoint (whose stream is the unified chat stream) the error is in the unified envelope instead, as JSON or as the data of one `event: error` frame. */
+        InferenceStreamError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AnyError"];
+                "text/event-stream": string;
+            };
+        };
+        /** @description As CompletionStream on a completion endpoint; on a chat_completion endpoint as ChatStream (bare OpenAI `chat.completion.chunk` objects, errors in the unified envelope). */
+        InferenceStream: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/event-stream": string;
+            };
+        };
         /** @description An error before the stream started: one `event: error` frame whose data is an Elasticsearch envelope, or that envelope as JSON for a bad request. */
         StreamError: {
             headers: {
@@ -2613,32 +2645,32 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
-        Pretty: string;
-        /** @description Accepted for compatibility, with any value; has no effect. */
-        Human: string;
-        /** @description Accepted for compatibility, with any value; has no effect. */
-        ErrorTrace: string;
+        /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+        Pretty: boolean;
+        /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+        Human: boolean;
+        /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+        ErrorTrace: boolean;
         /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
         FilterPath: string;
-        /** @description The task type (case-insensitive). `any` matches every task type. */
-        TaskTypePath: string;
+        /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
+        TaskTypePath: components["schemas"]["TaskTypeInPath"];
         /** @description The inference endpoint id. */
         InferenceId: string;
-        /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+        /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
         Timeout: string;
-        /** @description Delete even when the endpoint is in use or is a default endpoint. */
+        /** @description Delete even when the endpoint is in use or is a default endpoint. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
         Force: boolean;
-        /** @description Report what would be deleted without deleting. */
+        /** @description Report what would be deleted without deleting. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
         DryRun: boolean;
         /** @description Accepted for compatibility; a created key can be used at once. */
         Refresh: "true" | "false" | "wait_for" | "";
-        /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. */
-        AllowNoMatch: boolean;
-        /** @description Skip this many entries. */
+        /** @description Skip this many entries. A 32-bit integer in decimal (an optional sign, no spaces); anything else is 400 `illegal_argument_exception` `Failed to parse int parameter [<name>] with value [<value>]`, and a negative one `Parameter [<name>] cannot be < 0`. */
         From: number;
-        /** @description Return at most this many entries. */
+        /** @description Return at most this many entries. A 32-bit integer in decimal (an optional sign, no spaces); anything else is 400 `illegal_argument_exception` `Failed to parse int parameter [<name>] with value [<value>]`, and a negative one `Parameter [<name>] cannot be < 0`. */
         Size: number;
+        /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+        AllowNoMatch: boolean;
     };
     requestBodies: never;
     headers: never;
@@ -2683,6 +2715,7 @@ export type SchemaCspRegion = components['schemas']['CspRegion'];
 export type SchemaRegionPolicy = components['schemas']['RegionPolicy'];
 export type SchemaDeleteRegionPolicyResponse = components['schemas']['DeleteRegionPolicyResponse'];
 export type SchemaGetServicesResponse = components['schemas']['GetServicesResponse'];
+export type SchemaTaskTypeInPath = components['schemas']['TaskTypeInPath'];
 export type SchemaOpenAiExactlyOneCredential = components['schemas']['OpenAiExactlyOneCredential'];
 export type SchemaOpenAiOAuth2Together = components['schemas']['OpenAiOAuth2Together'];
 export type SchemaApiKey = components['schemas']['ApiKey'];
@@ -2819,6 +2852,7 @@ export type SchemaCompletionRequest = components['schemas']['CompletionRequest']
 export type SchemaChatContentPart = components['schemas']['ChatContentPart'];
 export type SchemaChatToolCall = components['schemas']['ChatToolCall'];
 export type SchemaChatMessage = components['schemas']['ChatMessage'];
+export type SchemaAnyError = components['schemas']['AnyError'];
 export type SchemaTextEmbeddingRequest = components['schemas']['TextEmbeddingRequest'];
 export type SchemaSparseEmbeddingRequest = components['schemas']['SparseEmbeddingRequest'];
 export type SchemaEmbeddingItem = components['schemas']['EmbeddingItem'];
@@ -2838,6 +2872,8 @@ export type ResponseRegionPolicy = components['responses']['RegionPolicy'];
 export type ResponseServices = components['responses']['Services'];
 export type ResponseEndpointInfo = components['responses']['EndpointInfo'];
 export type ResponseDeleted = components['responses']['Deleted'];
+export type ResponseInferenceStreamError = components['responses']['InferenceStreamError'];
+export type ResponseInferenceStream = components['responses']['InferenceStream'];
 export type ResponseStreamError = components['responses']['StreamError'];
 export type ResponseCompletionStream = components['responses']['CompletionStream'];
 export type ResponseUnifiedError = components['responses']['UnifiedError'];
@@ -2854,19 +2890,19 @@ export type ParameterTimeout = components['parameters']['Timeout'];
 export type ParameterForce = components['parameters']['Force'];
 export type ParameterDryRun = components['parameters']['DryRun'];
 export type ParameterRefresh = components['parameters']['Refresh'];
-export type ParameterAllowNoMatch = components['parameters']['AllowNoMatch'];
 export type ParameterFrom = components['parameters']['From'];
 export type ParameterSize = components['parameters']['Size'];
+export type ParameterAllowNoMatch = components['parameters']['AllowNoMatch'];
 export type $defs = Record<string, never>;
 export interface operations {
     getInfo: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2891,7 +2927,16 @@ export interface operations {
     };
     ping: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+                pretty?: components["parameters"]["Pretty"];
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+                human?: components["parameters"]["Human"];
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+                error_trace?: components["parameters"]["ErrorTrace"];
+                /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
+                filter_path?: components["parameters"]["FilterPath"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2911,11 +2956,11 @@ export interface operations {
     getAllEndpoints: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2933,11 +2978,11 @@ export interface operations {
     getAllEndpointsWildcard: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2955,11 +3000,11 @@ export interface operations {
     getRegionPolicy: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -2977,11 +3022,11 @@ export interface operations {
     putRegionPolicy: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3005,11 +3050,11 @@ export interface operations {
     deleteRegionPolicy: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3035,11 +3080,11 @@ export interface operations {
     getServices: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3057,18 +3102,18 @@ export interface operations {
     getServicesByTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
             };
             cookie?: never;
@@ -3082,11 +3127,11 @@ export interface operations {
     getEndpoint: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3107,15 +3152,15 @@ export interface operations {
     putEndpoint: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3138,15 +3183,15 @@ export interface operations {
     inference: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3177,17 +3222,17 @@ export interface operations {
     deleteEndpoint: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description Delete even when the endpoint is in use or is a default endpoint. */
+                /** @description Delete even when the endpoint is in use or is a default endpoint. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 force?: components["parameters"]["Force"];
-                /** @description Report what would be deleted without deleting. */
+                /** @description Report what would be deleted without deleting. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 dry_run?: components["parameters"]["DryRun"];
             };
             header?: never;
@@ -3206,7 +3251,7 @@ export interface operations {
     streamInference: {
         parameters: {
             query?: {
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3222,22 +3267,22 @@ export interface operations {
             };
         };
         responses: {
-            200: components["responses"]["CompletionStream"];
-            default: components["responses"]["StreamError"];
+            200: components["responses"]["InferenceStream"];
+            default: components["responses"]["InferenceStreamError"];
         };
     };
     updateEndpoint: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3260,18 +3305,18 @@ export interface operations {
     getEndpointsByTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
             };
             cookie?: never;
@@ -3285,18 +3330,18 @@ export interface operations {
     getEndpointWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -3312,20 +3357,20 @@ export interface operations {
     putEndpointWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -3345,20 +3390,20 @@ export interface operations {
     inferenceWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -3386,22 +3431,22 @@ export interface operations {
     deleteEndpointWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description Delete even when the endpoint is in use or is a default endpoint. */
+                /** @description Delete even when the endpoint is in use or is a default endpoint. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 force?: components["parameters"]["Force"];
-                /** @description Report what would be deleted without deleting. */
+                /** @description Report what would be deleted without deleting. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 dry_run?: components["parameters"]["DryRun"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -3417,12 +3462,12 @@ export interface operations {
     streamInferenceWithTaskType: {
         parameters: {
             query?: {
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -3435,27 +3480,27 @@ export interface operations {
             };
         };
         responses: {
-            200: components["responses"]["CompletionStream"];
-            default: components["responses"]["StreamError"];
+            200: components["responses"]["InferenceStream"];
+            default: components["responses"]["InferenceStreamError"];
         };
     };
     updateEndpointWithTaskType: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
             path: {
-                /** @description The task type (case-insensitive). `any` matches every task type. */
+                /** @description One of `text_embedding`, `sparse_embedding`, `rerank`, `completion`, `chat_completion`, `embedding`, or `any` (every task type). Read as Elasticsearch reads it: without the control characters and spaces around it and whatever its case (Java upper-casing, so `ı` counts as `i` and `ſ` as `s`). Anything else is 400 `status_exception` `Unknown task_type [<value>]`. */
                 task_type: components["parameters"]["TaskTypePath"];
                 /** @description The inference endpoint id. */
                 inference_id: components["parameters"]["InferenceId"];
@@ -3475,15 +3520,15 @@ export interface operations {
     textEmbedding: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3514,15 +3559,15 @@ export interface operations {
     sparseEmbedding: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3553,15 +3598,15 @@ export interface operations {
     embedding: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3592,15 +3637,15 @@ export interface operations {
     rerank: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3631,15 +3676,15 @@ export interface operations {
     completion: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3670,7 +3715,7 @@ export interface operations {
     streamCompletion: {
         parameters: {
             query?: {
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3693,15 +3738,15 @@ export interface operations {
     chatCompletion: {
         parameters: {
             query?: {
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3732,7 +3777,7 @@ export interface operations {
     chatCompletionUnified: {
         parameters: {
             query?: {
-                /** @description How long to wait, as an Elasticsearch time value (`30s`, `2m`, `500ms`). */
+                /** @description How long to wait, as an Elasticsearch time value: a whole number and a unit (`nanos`, `micros`, `ms`, `s`, `m`, `h`, `d`; `30s`, `2m`, `500ms`), or `0` or `-1`. Anything else is 400 `illegal_argument_exception` in Elasticsearch's words (`failed to parse setting [timeout] with value [<value>] as a time value: unit is missing or unrecognized`, `failed to parse [1.5s], fractional time values are not supported`, ...). */
                 timeout?: components["parameters"]["Timeout"];
             };
             header?: never;
@@ -3879,17 +3924,17 @@ export interface operations {
     getTrainedModelsStats: {
         parameters: {
             query?: {
-                /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. */
-                allow_no_match?: components["parameters"]["AllowNoMatch"];
-                /** @description Skip this many entries. */
+                /** @description Skip this many entries. A 32-bit integer in decimal (an optional sign, no spaces); anything else is 400 `illegal_argument_exception` `Failed to parse int parameter [<name>] with value [<value>]`, and a negative one `Parameter [<name>] cannot be < 0`. */
                 from?: components["parameters"]["From"];
-                /** @description Return at most this many entries. */
+                /** @description Return at most this many entries. A 32-bit integer in decimal (an optional sign, no spaces); anything else is 400 `illegal_argument_exception` `Failed to parse int parameter [<name>] with value [<value>]`, and a negative one `Parameter [<name>] cannot be < 0`. */
                 size?: components["parameters"]["Size"];
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+                allow_no_match?: components["parameters"]["AllowNoMatch"];
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];
@@ -3907,17 +3952,17 @@ export interface operations {
     getTrainedModelStats: {
         parameters: {
             query?: {
-                /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. */
-                allow_no_match?: components["parameters"]["AllowNoMatch"];
-                /** @description Skip this many entries. */
+                /** @description Skip this many entries. A 32-bit integer in decimal (an optional sign, no spaces); anything else is 400 `illegal_argument_exception` `Failed to parse int parameter [<name>] with value [<value>]`, and a negative one `Parameter [<name>] cannot be < 0`. */
                 from?: components["parameters"]["From"];
-                /** @description Return at most this many entries. */
+                /** @description Return at most this many entries. A 32-bit integer in decimal (an optional sign, no spaces); anything else is 400 `illegal_argument_exception` `Failed to parse int parameter [<name>] with value [<value>]`, and a negative one `Parameter [<name>] cannot be < 0`. */
                 size?: components["parameters"]["Size"];
-                /** @description Indent the JSON response, when present with no value or `true`; any other value leaves it compact. */
+                /** @description Whether a wildcard expression that matches nothing is an empty answer (`true`) or a 404. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
+                allow_no_match?: components["parameters"]["AllowNoMatch"];
+                /** @description Indent the JSON response. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect. Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 human?: components["parameters"]["Human"];
-                /** @description Accepted for compatibility, with any value; has no effect. */
+                /** @description Accepted for compatibility; has no effect (no stack traces are returned). Present with no value means `true`; blank means the default; any other value than `true` or `false` is 400 `illegal_argument_exception`. */
                 error_trace?: components["parameters"]["ErrorTrace"];
                 /** @description Comma-separated paths (with `*` and `**` wildcards, `-` to exclude) that the response is reduced to. */
                 filter_path?: components["parameters"]["FilterPath"];

@@ -9,7 +9,8 @@ import type { OpenAPIV3 } from 'express-openapi-validator/dist/framework/types';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { ApiContext } from './api/context';
-import { HANDLERS, UNIFIED_ERROR_OPERATIONS } from './api/routes';
+import { HANDLERS } from './api/routes';
+import { errorStyleFor, operationIdOf, preflight } from './api/preflight';
 import { elasticsearchMediaTypes } from './http/content-type';
 import { errorMiddleware } from './http/error-middleware';
 import { jsonBody } from './http/json-body';
@@ -19,7 +20,8 @@ import { ProviderRegistry } from './providers/registry';
 import { ProviderHttp } from './providers/kit/http-transport';
 import { RateLimiters } from './providers/kit/rate-limiter';
 import { loadDocument, operationsById, type OpenApiDocument } from './openapi/document';
-import { matchTemplate, operationTemplates, withGeneralOperationsOnLiteralPaths } from './openapi/route-templates';
+import { operationTemplates, withGeneralOperationsOnLiteralPaths } from './openapi/route-templates';
+import { queryParametersByOperation, relaxedParameter } from './openapi/query-parameters';
 import { SchemaValidator } from './openapi/schema-validator';
 import { ServiceCatalog } from './openapi/service-catalog';
 import type { EndpointStore, StoredEndpoint } from './store/endpoint-store';
@@ -37,9 +39,10 @@ import { authorize } from './security/authorize';
 import { principalOf } from './security/principal';
 
 /**
- * The validator checks routes, methods, path and query parameters, and (in tests) every response. Request bodies
- * are validated by the handlers against the same schemas, because Elasticsearch checks a body only after the path
- * (and for PUT, the task type and service), and reports each problem in its own words.
+ * The validator checks routes, methods and path parameters, and (in tests) every response. Query parameters are
+ * checked by the preflight, and request bodies by the handlers against the same schemas, because Elasticsearch
+ * checks a body only after the path (and for PUT, the task type and service), and reports each problem in its own
+ * words.
  */
 function validatorDocument(document: OpenApiDocument): OpenAPIV3.DocumentV3_1 {
   const copy = { ...structuredClone(document), paths: withGeneralOperationsOnLiteralPaths(document.paths) } as unknown as {
@@ -49,10 +52,7 @@ function validatorDocument(document: OpenApiDocument): OpenAPIV3.DocumentV3_1 {
   return JSON.parse(
     JSON.stringify(copy, (key, value: unknown) => {
       if (key === 'discriminator') return undefined;
-      // Elasticsearch reads `filter_path=a.*,b` unencoded: its commas and wildcards are not to be refused, nor is an
-      // empty `filter_path=` (the whole document).
-      if (value && typeof value === 'object' && (value as { name?: unknown }).name === 'filter_path')
-        return { ...value, allowReserved: true, allowEmptyValue: true };
+      if (key === 'parameters' && Array.isArray(value)) return value.map(relaxedParameter);
       return value;
     }),
   );
@@ -144,18 +144,17 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
   app.use(
     OpenApiValidator.middleware({
       apiSpec: validatorDocument(document),
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+      validateRequests: { allowUnknownQueryParameters: true, coerceTypes: false },
       validateResponses: config.validateResponses ? { removeAdditional: false } : false,
       validateApiSpec: false,
       $refParser: { mode: 'dereference' },
     }),
   );
+  app.use(preflight(templates, queryParametersByOperation(document)));
   app.use(async (request, response, next) => {
-    const operationId = (request as Request & { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId;
+    const operationId = operationIdOf(request);
     const handler = operationId ? HANDLERS[operationId] : undefined;
     if (!operationId || !handler) return next(Object.assign(new Error('no route'), { status: 404 }));
-    if (UNIFIED_ERROR_OPERATIONS.has(operationId)) response.locals.errorStyle = 'unified';
-    response.locals.pathParams = matchTemplate(templates.get(operationId) ?? '', request.path) ?? {};
     try {
       const principal = principalOf(response);
       if (principal) authorize(principal, String(context.operations.get(operationId)?.['x-elasticsearch-action']), request);
@@ -164,7 +163,7 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
       next(error);
     }
   });
-  app.use(errorMiddleware(logger));
+  app.use(errorMiddleware(logger, errorStyleFor(templates)));
 
   return {
     app,

@@ -1,5 +1,6 @@
 /** Task types, parsed case-insensitively as Elasticsearch does. `any` is the internal wildcard of URLs. */
 import { badRequest } from './http/errors';
+import { javaTrim } from './http/rest-params';
 import type { components } from '../generated/openapi';
 
 export type TaskType = components['schemas']['TaskType'];
@@ -16,11 +17,11 @@ export const TASK_TYPES: readonly TaskType[] = [
 
 export const EMBEDDING_TASK_TYPES: readonly TaskType[] = ['text_embedding', 'sparse_embedding', 'embedding'];
 
+/** TaskType#fromStringOrStatusException: `valueOf(name.trim().toUpperCase(Locale.ROOT))`. */
 export function parseTaskType(raw: string): RequestedTaskType {
-  const normalised = raw.trim().toLowerCase();
-  if (normalised === 'any' || (TASK_TYPES as readonly string[]).includes(normalised)) {
-    return normalised as RequestedTaskType;
-  }
+  const upper = javaTrim(raw).toUpperCase();
+  const known = ['any', ...TASK_TYPES].find((name) => name.toUpperCase() === upper);
+  if (known) return known as RequestedTaskType;
   throw badRequest(`Unknown task_type [${raw}]`);
 }
 

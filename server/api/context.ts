@@ -3,6 +3,7 @@ import type { SecurityServices } from '../security/security-services';
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import { EsError } from '../http/errors';
+import { paramAsBoolean } from '../http/rest-params';
 import { parseTimeValue, timeValueFromMs, type TimeValue } from '../http/time-value';
 import type { Logger } from '../logger';
 import type { ProviderRegistry } from '../providers/registry';
@@ -45,15 +46,15 @@ export function urlTaskType(request: Request): RequestedTaskType {
   return raw === undefined ? 'any' : parseTaskType(raw);
 }
 
+/** A query parameter's value; a repeated one has its last value, as Elasticsearch keeps it. */
 export function queryString(request: Request, name: string): string | undefined {
   const value = request.query[name];
+  if (Array.isArray(value)) return value.length > 0 ? String(value.at(-1)) : undefined;
   return typeof value === 'string' ? value : undefined;
 }
 
-export function queryFlag(request: Request, name: string): boolean {
-  const value = request.query[name];
-  return value === '' || String(value) === 'true';
-}
+/** A boolean query parameter (false by default), read as Elasticsearch reads it; the preflight refused bad ones. */
+export const queryFlag = (request: Request, name: string): boolean => paramAsBoolean(queryString(request, name), false);
 
 /** The raw JSON text of the request (kept by the body parser), '' when there was none. */
 export const rawBody = (request: Request): string => (request as Request & { rawBody?: string }).rawBody ?? '';

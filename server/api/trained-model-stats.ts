@@ -1,7 +1,8 @@
 /** GET /_ml/trained_models/_stats and /_ml/trained_models/{model_id}/_stats (reference §9.4). */
-import { resourceNotFound } from '../http/errors';
+import { EsError, resourceNotFound } from '../http/errors';
+import { paramAsBoolean } from '../http/rest-params';
 import type { TrainedModelStats } from '../providers/types';
-import { type Handler, pathParam } from './context';
+import { type Handler, pathParam, queryString } from './context';
 
 const wildcardPattern = (expression: string) =>
   new RegExp(`^${expression.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
@@ -13,8 +14,7 @@ function matches(entry: TrainedModelStats, pattern: RegExp): boolean {
 export const getTrainedModelStats: Handler = (request, response, context) => {
   const all = context.providers.all().flatMap((provider) => provider.trainedModels?.stats() ?? []);
   const expressions = (pathParam(request, 'model_id') ?? '_all').split(',').map((part) => part.trim()).filter(Boolean);
-  // The request validator has already coerced the parameter to a boolean (coerceTypes).
-  const allowNoMatch = String(request.query.allow_no_match ?? true) !== 'false';
+  const allowNoMatch = paramAsBoolean(queryString(request, 'allow_no_match'), true);
   let selected = all;
   if (!expressions.some((expression) => expression === '_all' || expression === '*')) {
     const patterns = expressions.map(wildcardPattern);
@@ -26,7 +26,10 @@ export const getTrainedModelStats: Handler = (request, response, context) => {
     });
     selected = all.filter((entry) => patterns.some((pattern) => matches(entry, pattern)));
   }
-  const from = Number(request.query.from ?? 0);
-  const size = Number(request.query.size ?? 100);
+  // PageParams: the preflight has checked that both are ints.
+  const from = Number(queryString(request, 'from') ?? 0);
+  const size = Number(queryString(request, 'size') ?? 100);
+  if (from < 0) throw new EsError(400, 'illegal_argument_exception', 'Parameter [from] cannot be < 0');
+  if (size < 0) throw new EsError(400, 'illegal_argument_exception', 'Parameter [size] cannot be < 0');
   response.json({ count: selected.length, trained_model_stats: selected.slice(from, from + size) });
 };

@@ -17,9 +17,8 @@ interface ValidatorError {
   code?: string;
 }
 
-const QUERY_PATH = /^\/query\/(.+)$/;
-
-/** Errors raised before a handler ran: the body parser's and the OpenAPI validator's. */
+/** Errors raised before a handler ran: the body parser's and the OpenAPI validator's (routes and methods; query
+ * parameters are the preflight's). */
 export function translateFrameworkError(error: ValidatorError, request: Request): EsError | undefined {
   if (error.type === 'entity.too.large') {
     return new EsError(413, 'content_too_long_exception', `entity content is too long [${error.length ?? error.received}] for the configured buffer limit [${error.limit}]`);
@@ -43,23 +42,13 @@ export function translateFrameworkError(error: ValidatorError, request: Request)
     return new EsError(405, 'illegal_argument_exception', `Incorrect HTTP method for uri [${request.originalUrl}] and method [${request.method}]`);
   }
   if (error.status === 400 && error.errors) {
-    const first = error.errors[0];
-    const query = QUERY_PATH.exec(first?.path ?? '');
-    const unknown = error.errors.map((e) => /Unknown query parameter '([^']+)'/.exec(e.message)?.[1]).filter(Boolean);
-    if (unknown.length > 0) {
-      const names = unknown;
-      return new EsError(400, 'illegal_argument_exception', `request [${request.path}] contains unrecognized parameter${names.length > 1 ? 's' : ''}: [${names.join(', ')}]`);
-    }
-    if (query) {
-      const value = request.query[query[1]];
-      return new EsError(400, 'illegal_argument_exception', `Failed to parse value [${String(value)}] as only [true] or [false] are allowed.`);
-    }
     return new EsError(400, 'illegal_argument_exception', error.errors.map((e) => `[${e.path}] ${e.message}`).join('; '));
   }
   return undefined;
 }
 
-export function errorMiddleware(logger: Logger) {
+/** `routeStyle` gives the envelope of a route whose handler did not choose one (yet). */
+export function errorMiddleware(logger: Logger, routeStyle: (request: Request) => string = () => 'elasticsearch') {
   return (thrown: unknown, request: Request, response: Response, _next: NextFunction): void => {
     const error = thrown instanceof EsError ? thrown : (translateFrameworkError(thrown as ValidatorError, request) ?? toEsError(thrown));
     if (error.status >= 500) {
@@ -72,8 +61,10 @@ export function errorMiddleware(logger: Logger) {
       if (!response.writableEnded) response.destroy();
       return;
     }
-    const style = (response.locals.errorStyle as string | undefined) ?? 'elasticsearch';
     for (const [name, values] of Object.entries(error.headers ?? {})) response.setHeader(name, values);
+    // A HEAD answer has no body, errors included (Elasticsearch sends the status alone).
+    if (request.method === 'HEAD') return void response.status(error.status).end();
+    const style = (response.locals.errorStyle as string | undefined) ?? routeStyle(request);
     if (style === 'sse-elasticsearch') return writeEventStreamError(response, error.status, elasticsearchEnvelope(error));
     if (style === 'sse-unified') return writeEventStreamError(response, error.status, unifiedEnvelope(error));
     response.status(error.status).json(style === 'unified' ? unifiedEnvelope(error) : elasticsearchEnvelope(error));
