@@ -746,7 +746,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["OpenShiftAi"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["ContextualAi"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -2295,6 +2295,64 @@ export interface components {
          * @description Models deployed on Red Hat OpenShift AI, at the whole URL of each deployment's API.
          */
         OpenShiftAi: components["schemas"]["OpenShiftAiTextEmbedding"] | components["schemas"]["OpenShiftAiCompletion"] | components["schemas"]["OpenShiftAiChatCompletion"] | components["schemas"]["OpenShiftAiRerank"];
+        ContextualAiServiceSettings: {
+            /** @description The Contextual AI API key. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /** @description The rerank model, e.g. `ctxl-rerank-v2-instruct-multilingual`. */
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * @default {
+             *       "requests_per_minute": 1000
+             *     }
+             */
+            rate_limit?: {
+                /** @default 1000 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        ContextualAiRerankTaskSettings: {
+            /**
+             * Instruction
+             * @description Instructions for the reranking model (e.g. which documents to prefer), sent as Contextual AI's `instruction`.
+             */
+            instruction?: string;
+            /**
+             * Top N
+             * @description How many documents to return; the request's `top_n` takes precedence.
+             */
+            top_n?: number;
+            /**
+             * Top K
+             * @description The name Elasticsearch's API specification and clients give `top_n` (its server knows only `top_n`); taken as `top_n` when that is not set.
+             */
+            top_k?: number;
+        };
+        /**
+         * @example {
+         *       "service": "contextualai",
+         *       "service_settings": {
+         *         "api_key": "contextual-ai-key",
+         *         "model_id": "ctxl-rerank-v2-instruct-multilingual-mini"
+         *       },
+         *       "task_settings": {
+         *         "instruction": "Prefer recent documents.",
+         *         "top_n": 3
+         *       }
+         *     }
+         */
+        ContextualAiRerank: {
+            /** @constant */
+            service: "contextualai";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["ContextualAiServiceSettings"];
+            task_settings?: components["schemas"]["ContextualAiRerankTaskSettings"];
+        };
+        /**
+         * Contextual AI
+         * @description Contextual AI's rerank models (`ctxl-rerank-*`).
+         */
+        ContextualAi: components["schemas"]["ContextualAiRerank"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -2843,6 +2901,10 @@ export type SchemaOpenShiftAiChatCompletion = components['schemas']['OpenShiftAi
 export type SchemaOpenShiftAiRerankTaskSettings = components['schemas']['OpenShiftAiRerankTaskSettings'];
 export type SchemaOpenShiftAiRerank = components['schemas']['OpenShiftAiRerank'];
 export type SchemaOpenShiftAi = components['schemas']['OpenShiftAi'];
+export type SchemaContextualAiServiceSettings = components['schemas']['ContextualAiServiceSettings'];
+export type SchemaContextualAiRerankTaskSettings = components['schemas']['ContextualAiRerankTaskSettings'];
+export type SchemaContextualAiRerank = components['schemas']['ContextualAiRerank'];
+export type SchemaContextualAi = components['schemas']['ContextualAi'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];
