@@ -5,6 +5,7 @@
  * `{"query","docs"}`, and `{"messages":[user, assistant, user...],"parameters"?}` from the inputs in turn.
  */
 import type { CallContext } from '../../inference/call-context';
+import { shortestFloat32 } from '../../inference/float32-format';
 import { bearerAuth } from '../kit/auth-headers';
 import { inBatches } from '../kit/batches';
 import { ProviderClient, type RequestOptions } from '../kit/provider-client';
@@ -57,7 +58,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       const vectors = await embed(context, input, async (batch) => {
         const body = { input: batch, ...(type ? { input_type: type } : {}) };
         const answer = await client.postJson(context, taskUrl(context, 'text_embedding'), body, embeddingsSchema, EMBEDDINGS);
-        return answer.result.embeddings.map(({ embedding }) => embedding.map(Math.fround));
+        return answer.result.embeddings.map(({ embedding }) => embedding.map(shortestFloat32));
       }, EMBEDDINGS);
       return { text_embedding: vectors.map((embedding) => ({ embedding })) };
     },
@@ -76,7 +77,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
     async rerank(context, { input, query, topN, returnDocuments }: RerankInput): Promise<RerankResult> {
       // Elasticsearch sends neither top_n nor return_documents: AI Search scores every document; infergate cuts.
       const answer = await client.postJson(context, taskUrl(context, 'rerank'), { query, docs: input }, rerankSchema, RERANK);
-      const scores = answer.result.scores.map(({ index, score }) => ({ index, relevance_score: Math.fround(score) }));
+      const scores = answer.result.scores.map(({ index, score }) => ({ index, relevance_score: shortestFloat32(score) }));
       if (!indexesWithin(scores, input.length) || scores.some(({ index }) => index < 0)) {
         throw client.unreadable(context, RERANK, 'a result index is not one of the documents');
       }

@@ -2,6 +2,7 @@
  * failures its response handler retries, and its error body `{"request_id","latency","code","message"}`. */
 import { z } from 'zod';
 import type { CallContext } from '../../inference/call-context';
+import { shortestFloat32 } from '../../inference/float32-format';
 import { errorDetailsFrom } from '../kit/error-details';
 import { serviceSettings } from '../kit/settings';
 import { AUTHENTICATION, RATE_LIMIT, REDIRECTION, SERVER_ERROR, UNSUCCESSFUL, type StatusPolicy } from '../kit/status-policy';
@@ -61,8 +62,9 @@ export function sparseVector(tokens: z.infer<typeof weightedToken>[]): Record<st
     const name = token !== undefined ? token : tokenId;
     if (name === undefined || name === null) continue;
     const text = String(name);
-    if (text === '' || text.includes('.') || !(Math.fround(weight) > 0)) continue;
-    vector[text] = Math.fround(weight);
+    const float = shortestFloat32(weight);
+    if (text === '' || text.includes('.') || !(float > 0)) continue;
+    vector[text] = float;
   }
   return vector;
 }

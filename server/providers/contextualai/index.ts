@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { CallContext } from '../../inference/call-context';
+import { shortestFloat32 } from '../../inference/float32-format';
 import { bearerAuth } from '../kit/auth-headers';
 import { ProviderClient } from '../kit/provider-client';
 import { indexesWithin, rankedByRelevance } from '../kit/ranking';
@@ -53,7 +54,8 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
     const body = contextualAiRerankBody(settings.model_id, query, input, limit, instruction);
     const answer = await client.postJson(context, CONTEXTUAL_AI_RERANK_URL, body, resultsSchema, { ...REQUEST, policy: contextualAiStatusPolicy });
     if (!indexesWithin(answer.results, input.length)) throw client.unreadable(context, { ...REQUEST, policy: contextualAiStatusPolicy }, 'a result index is not one of the documents');
-    return rankedByRelevance(answer.results, input, limit, returnDocuments === true);
+    const scores = answer.results.map(({ index, relevance_score: score }) => ({ index, relevance_score: shortestFloat32(score) }));
+    return rankedByRelevance(scores, input, limit, returnDocuments === true);
   }
 
   return { rerank };
