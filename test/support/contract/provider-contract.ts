@@ -26,6 +26,8 @@ export interface ProviderContract<M extends MockProvider> {
   retried?(taskType: TaskType): readonly number[];
   /** False for a service without a `rate_limit` setting. */
   rateLimited?: boolean;
+  /** False for a service whose completion does not stream (Elasticsearch answers its `_stream` with a 405). */
+  streams?: boolean;
 }
 
 const DEFAULT_RETRIED = (taskType: TaskType): readonly number[] =>
@@ -123,21 +125,32 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
         expect(mock.requestsTo(route)).toHaveLength(1);
       });
 
-      test('a provider 500 is retried and the next answer used', async () => {
-        const id = await create(taskType);
-        mock.enqueueFault(route, { kind: 'status', status: 500, headers: { 'retry-after': '0' } });
-        expectGoodAnswer(taskType, await infer(server, taskType, id));
-        expect(mock.requestsTo(route)).toHaveLength(2);
-      });
+      if (retried(taskType).includes(500)) {
+        test('a provider 500 is retried and the next answer used', async () => {
+          const id = await create(taskType);
+          mock.enqueueFault(route, { kind: 'status', status: 500, headers: { 'retry-after': '0' } });
+          expectGoodAnswer(taskType, await infer(server, taskType, id));
+          expect(mock.requestsTo(route)).toHaveLength(2);
+        });
 
-      test('a persistent 500 stops after three attempts, answered as 400', async () => {
-        const id = await create(taskType);
-        for (let i = 0; i < 4; i++) mock.enqueueFault(route, { kind: 'status', status: 500 });
-        const failure = failureOf(await infer(server, taskType, id));
-        expect(failure.status).toBe(400);
-        expect(failure.reason).toMatch(new RegExp(`^Received a server error status code for request from inference entity id \\[${id}\\] status \\[500\\]`));
-        expect(mock.requestsTo(route)).toHaveLength(3);
-      });
+        test('a persistent 500 stops after three attempts, answered as 400', async () => {
+          const id = await create(taskType);
+          for (let i = 0; i < 4; i++) mock.enqueueFault(route, { kind: 'status', status: 500 });
+          const failure = failureOf(await infer(server, taskType, id));
+          expect(failure.status).toBe(400);
+          expect(failure.reason).toMatch(new RegExp(`^Received a server error status code for request from inference entity id \\[${id}\\] status \\[500\\]`));
+          expect(mock.requestsTo(route)).toHaveLength(3);
+        });
+      } else {
+        test("a provider 500 is not retried, as Elasticsearch's handler does not: answered as 400", async () => {
+          const id = await create(taskType);
+          mock.enqueueFault(route, { kind: 'status', status: 500 });
+          const failure = failureOf(await infer(server, taskType, id));
+          expect(failure.status).toBe(400);
+          expect(failure.reason).toMatch(new RegExp(`^Received a server error status code for request from inference entity id \\[${id}\\] status \\[500\\]`));
+          expect(mock.requestsTo(route)).toHaveLength(1);
+        });
+      }
 
       test(`a 429 is ${retried(taskType).includes(429) ? '' : 'not '}retried, as Elasticsearch's handler for ${taskType} does`, async () => {
         const id = await create(taskType);
@@ -172,7 +185,14 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
       });
 
       const streamed = STREAMED_ROUTE[taskType];
-      if (streamed) {
+      if (streamed && contract.streams === false) {
+        test('its stream route is refused, as Elasticsearch refuses it: 405 and no provider call', async () => {
+          const id = await create(taskType);
+          const response = await postRaw(server, streamed(id), streamBody(taskType));
+          expect(response.status).toBe(405);
+          expect(mock.requests).toHaveLength(0);
+        });
+      } else if (streamed) {
         test('its stream: Elasticsearch framing, then [DONE]', async () => {
           const id = await create(taskType);
           const response = await postRaw(server, streamed(id), streamBody(taskType));
