@@ -33,6 +33,12 @@ describe('text_embedding', () => {
     expect(validation.rawBody).toBe('{"input":["how big"],"input_type":"document"}');
   });
 
+  test('a similarity or dimensions the user gave are replaced by dot_product and the learned size', async () => {
+    const id = newId('ali-sim');
+    const put = await createEndpoint(service, 'text_embedding', id, endpoint('ops-text-embedding-001', { similarity: 'cosine', dimensions: 3 }));
+    expect(put.json.service_settings).toMatchObject({ similarity: 'dot_product', dimensions: DIMENSIONS });
+  });
+
   test('the request input_type wins over the task setting: ingest is `document`, search is `query`', async () => {
     const id = newId('ali-types');
     await createEndpoint(service, 'text_embedding', id, endpoint('ops-text-embedding-001', {}, { task_settings: { input_type: 'search' } }));
