@@ -2391,7 +2391,7 @@ export interface components {
             host: components["schemas"]["host"];
             workspace: components["schemas"]["workspace"];
             http_schema?: components["schemas"]["http_schema"];
-            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            /** @description Taken, but the validation call stores `dot_product` whatever is given (as Elasticsearch does). */
             similarity?: components["schemas"]["Similarity"];
             /** @description Taken, but the validation call's vector size replaces it (the service's models have a fixed size). */
             dimensions?: components["schemas"]["Dimensions"];

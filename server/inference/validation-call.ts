@@ -58,7 +58,7 @@ function embeddingDetails(provider: InferenceProvider, context: CallContext, siz
       `The retrieved embeddings size [${size}] does not match the size specified in the settings [${String(serviceSettings.dimensions)}]. Please recreate the [${inferenceId}] configuration with the correct dimensions`,
     );
   }
-  const similarity = serviceSettings.similarity ?? rules?.defaultSimilarity;
+  const similarity = rules?.fixedSimilarity ?? serviceSettings.similarity ?? rules?.defaultSimilarity;
   return similarity === undefined ? { dimensions: size } : { similarity, dimensions: size };
 }
 

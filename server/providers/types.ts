@@ -50,6 +50,8 @@ export interface EmbeddingValidation {
   defaultSimilarity: Similarity;
   /** Whether a `dimensions` the user set must equal what the provider returns (else the returned size wins). */
   userDimensionsMustMatch: boolean;
+  /** Stored whatever the user gave (AlibabaCloud AI Search's updateModelWithEmbeddingDetails always sets dot_product). */
+  fixedSimilarity?: Similarity;
 }
 
 export interface RerankInput {

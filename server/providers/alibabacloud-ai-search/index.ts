@@ -50,7 +50,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
   }
 
   return {
-    embeddingValidation: { defaultSimilarity: 'dot_product', userDimensionsMustMatch: false },
+    embeddingValidation: { defaultSimilarity: 'dot_product', userDimensionsMustMatch: false, fixedSimilarity: 'dot_product' },
 
     async textEmbedding(context, { input, inputType }) {
       const stored = taskSettings<'AlibabaCloudSearchEmbeddingsTaskSettings'>(context).input_type;

@@ -57,16 +57,17 @@ export const completionSchema = z.object({ result: z.object({ text: z.string() }
 /** AlibabaCloudSearchSparseResponseEntity: a token is named by its text when AI Search sends it (`return_token`),
  * else by its id; one without a name, with a `.` in it, or of no positive weight is left out. */
 export function sparseVector(tokens: z.infer<typeof weightedToken>[]): Record<string, number> {
-  const vector: Record<string, number> = {};
+  // A Map first: a token may be named `__proto__`, which plain assignment would not store.
+  const vector = new Map<string, number>();
   for (const { token, token_id: tokenId, weight } of tokens) {
     const name = token !== undefined ? token : tokenId;
     if (name === undefined || name === null) continue;
     const text = String(name);
     const float = shortestFloat32(weight);
     if (text === '' || text.includes('.') || !(float > 0)) continue;
-    vector[text] = float;
+    vector.set(text, float);
   }
-  return vector;
+  return Object.fromEntries(vector);
 }
 
 /** AlibabaCloudSearchEmbeddingsRequestEntity.convertToString: the request's input type, else the task setting's. */

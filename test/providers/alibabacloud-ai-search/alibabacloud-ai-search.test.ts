@@ -33,6 +33,12 @@ describe('text_embedding', () => {
     expect(validation.rawBody).toBe('{"input":["how big"],"input_type":"document"}');
   });
 
+  test('a similarity or dimensions the user gave are replaced by dot_product and the learned size', async () => {
+    const id = newId('ali-sim');
+    const put = await createEndpoint(service, 'text_embedding', id, endpoint('ops-text-embedding-001', { similarity: 'cosine', dimensions: 3 }));
+    expect(put.json.service_settings).toMatchObject({ similarity: 'dot_product', dimensions: DIMENSIONS });
+  });
+
   test('the request input_type wins over the task setting: ingest is `document`, search is `query`', async () => {
     const id = newId('ali-types');
     await createEndpoint(service, 'text_embedding', id, endpoint('ops-text-embedding-001', {}, { task_settings: { input_type: 'search' } }));
@@ -89,10 +95,14 @@ describe('sparse_embedding', () => {
         { token_id: 8, weight: 0, token: 'zero' },
         { token_id: 9, weight: '0.125' },
         { token_id: 10, weight: 0.75, token: '科学' },
+        { token_id: 11, weight: 0.5, token: '__proto__' },
       ] }] } },
     });
     const filtered = await call('sparse_embedding', id, { input: ['x'] });
-    expect(filtered.json.sparse_embedding).toEqual([{ is_truncated: false, embedding: { '9': 0.125, 科学: 0.75 } }]);
+    expect(filtered.json.sparse_embedding).toHaveLength(1);
+    expect(filtered.json.sparse_embedding[0].is_truncated).toBe(false);
+    // A token named `__proto__` is kept as a token like any other.
+    expect(Object.entries(filtered.json.sparse_embedding[0].embedding)).toEqual([['9', 0.125], ['科学', 0.75], ['__proto__', 0.5]]);
   });
 });
 
