@@ -746,7 +746,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["OpenShiftAi"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["VoyageAi"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -2295,6 +2295,120 @@ export interface components {
          * @description Models deployed on Red Hat OpenShift AI, at the whole URL of each deployment's API.
          */
         OpenShiftAi: components["schemas"]["OpenShiftAiTextEmbedding"] | components["schemas"]["OpenShiftAiCompletion"] | components["schemas"]["OpenShiftAiChatCompletion"] | components["schemas"]["OpenShiftAiRerank"];
+        /** @description The Voyage AI API key. Never returned. */
+        "api_key-4": components["schemas"]["ApiKey"];
+        /**
+         * @default {
+         *       "requests_per_minute": 2000
+         *     }
+         */
+        "rate_limit-2": {
+            /** @default 2000 */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        VoyageAiEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-4"];
+            model_id: components["schemas"]["ModelId"];
+            rate_limit?: components["schemas"]["rate_limit-2"];
+            /** @description Sent as Voyage's `output_dimension`. The size the validation call returns is stored, and sent with every request after. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /**
+             * Embedding Type
+             * @description Sent as Voyage's `output_dtype`: `float`; `int8` (or `byte`) for `text_embedding_bytes` results; `bit` (or `binary`) for packed `text_embedding_bits` results.
+             * @default float
+             * @enum {string}
+             */
+            embedding_type?: "float" | "int8" | "byte" | "bit" | "binary";
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+        };
+        /**
+         * Input Type
+         * @description Sent as Voyage's `input_type` (`ingest` as `document`, `search` as `query`) when the request gives none; not sent when neither does.
+         * @enum {string}
+         */
+        VoyageAiInputType: "ingest" | "search" | "internal_ingest" | "internal_search";
+        VoyageAiEmbeddingTaskSettings: {
+            input_type?: components["schemas"]["VoyageAiInputType"];
+            /**
+             * Truncation
+             * @description Whether Voyage truncates inputs over the model's context length (Voyage's default is true).
+             */
+            truncation?: boolean;
+        };
+        /**
+         * @example {
+         *       "service": "voyageai",
+         *       "service_settings": {
+         *         "api_key": "voyage-api-key",
+         *         "model_id": "voyage-3-large",
+         *         "dimensions": 512
+         *       }
+         *     }
+         */
+        VoyageAiTextEmbedding: {
+            /** @constant */
+            service: "voyageai";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["VoyageAiEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["VoyageAiEmbeddingTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        VoyageAiServiceSettings: {
+            /** @description The Voyage AI API key. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * @default {
+             *       "requests_per_minute": 2000
+             *     }
+             */
+            rate_limit?: {
+                /** @default 2000 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        VoyageAiRerankTaskSettings: {
+            /**
+             * Top K
+             * @description Sent as Voyage's `top_k`; the request's `top_n` takes precedence.
+             */
+            top_k?: number;
+            /**
+             * Return Documents
+             * @description Whether the results carry the documents' text; the request's `return_documents` takes precedence.
+             */
+            return_documents?: boolean;
+            /**
+             * Truncation
+             * @description Whether Voyage truncates the query and documents over the model's context length.
+             */
+            truncation?: boolean;
+        };
+        /**
+         * @example {
+         *       "service": "voyageai",
+         *       "service_settings": {
+         *         "api_key": "voyage-api-key",
+         *         "model_id": "rerank-2"
+         *       }
+         *     }
+         */
+        VoyageAiRerank: {
+            /** @constant */
+            service: "voyageai";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["VoyageAiServiceSettings"];
+            task_settings?: components["schemas"]["VoyageAiRerankTaskSettings"];
+        };
+        /**
+         * Voyage AI
+         * @description Voyage AI embedding and rerank models.
+         */
+        VoyageAi: components["schemas"]["VoyageAiTextEmbedding"] | components["schemas"]["VoyageAiRerank"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -2843,6 +2957,16 @@ export type SchemaOpenShiftAiChatCompletion = components['schemas']['OpenShiftAi
 export type SchemaOpenShiftAiRerankTaskSettings = components['schemas']['OpenShiftAiRerankTaskSettings'];
 export type SchemaOpenShiftAiRerank = components['schemas']['OpenShiftAiRerank'];
 export type SchemaOpenShiftAi = components['schemas']['OpenShiftAi'];
+export type SchemaApiKey_4 = components['schemas']['api_key-4'];
+export type SchemaRateLimit_2_2 = components['schemas']['rate_limit-2'];
+export type SchemaVoyageAiEmbeddingServiceSettings = components['schemas']['VoyageAiEmbeddingServiceSettings'];
+export type SchemaVoyageAiInputType = components['schemas']['VoyageAiInputType'];
+export type SchemaVoyageAiEmbeddingTaskSettings = components['schemas']['VoyageAiEmbeddingTaskSettings'];
+export type SchemaVoyageAiTextEmbedding = components['schemas']['VoyageAiTextEmbedding'];
+export type SchemaVoyageAiServiceSettings = components['schemas']['VoyageAiServiceSettings'];
+export type SchemaVoyageAiRerankTaskSettings = components['schemas']['VoyageAiRerankTaskSettings'];
+export type SchemaVoyageAiRerank = components['schemas']['VoyageAiRerank'];
+export type SchemaVoyageAi = components['schemas']['VoyageAi'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

@@ -20,8 +20,10 @@ async function probe(provider: InferenceProvider, context: CallContext): Promise
     case 'text_embedding': {
       const inputType = provider.validationInputType ? provider.validationInputType(context) : 'ingest';
       const result = await provider.textEmbedding!(context, { input, inputType });
-      const first = result.text_embedding?.[0] ?? result.text_embedding_bytes?.[0] ?? result.text_embedding_bits?.[0];
-      return first?.embedding.length;
+      const first = result.text_embedding?.[0] ?? result.text_embedding_bytes?.[0];
+      // Bit embeddings come packed eight to a byte: their size is counted in bits, as DenseEmbeddingBitResults does.
+      const bits = result.text_embedding_bits?.[0];
+      return first ? first.embedding.length : bits && bits.embedding.length * 8;
     }
     case 'embedding': {
       const result = await provider.embedding!(context, { input: [[{ type: 'text', format: 'text', value: VALIDATION_INPUT }]], inputType: 'ingest' });

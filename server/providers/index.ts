@@ -11,6 +11,7 @@ import { createProvider as mistral } from './mistral';
 import { createProvider as nvidia } from './nvidia';
 import { createProvider as openai } from './openai';
 import { createProvider as openshift_ai } from './openshift_ai';
+import { createProvider as voyageai } from './voyageai';
 import type { ProviderFactory } from './types';
 
 export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
@@ -25,4 +26,5 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   nvidia,
   openai,
   openshift_ai,
+  voyageai,
 };
