@@ -27,8 +27,9 @@ async function probe(provider: InferenceProvider, context: CallContext): Promise
     }
     case 'embedding': {
       const result = await provider.embedding!(context, { input: [[{ type: 'text', format: 'text', value: VALIDATION_INPUT }]], inputType: 'ingest' });
-      const first = result.embeddings?.[0] ?? result.embeddings_bytes?.[0] ?? result.embeddings_bits?.[0];
-      return first?.embedding.length;
+      const first = result.embeddings?.[0] ?? result.embeddings_bytes?.[0];
+      const bits = result.embeddings_bits?.[0];
+      return first ? first.embedding.length : bits && bits.embedding.length * 8;
     }
     case 'sparse_embedding':
       await provider.sparseEmbedding!(context, { input, inputType: 'ingest' });
@@ -60,7 +61,8 @@ function embeddingDetails(provider: InferenceProvider, context: CallContext, siz
       `The retrieved embeddings size [${size}] does not match the size specified in the settings [${String(serviceSettings.dimensions)}]. Please recreate the [${inferenceId}] configuration with the correct dimensions`,
     );
   }
-  const similarity = serviceSettings.similarity ?? rules?.defaultSimilarity;
+  const fallback = typeof rules?.defaultSimilarity === 'function' ? rules.defaultSimilarity(context) : rules?.defaultSimilarity;
+  const similarity = serviceSettings.similarity ?? fallback;
   return similarity === undefined ? { dimensions: size } : { similarity, dimensions: size };
 }
 

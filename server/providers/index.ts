@@ -6,6 +6,7 @@ import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
 import { createProvider as groq } from './groq';
+import { createProvider as jinaai } from './jinaai';
 import { createProvider as llama } from './llama';
 import { createProvider as mistral } from './mistral';
 import { createProvider as nvidia } from './nvidia';
@@ -21,6 +22,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   elasticsearch,
   fireworksai,
   groq,
+  jinaai,
   llama,
   mistral,
   nvidia,

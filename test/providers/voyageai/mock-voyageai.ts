@@ -5,6 +5,7 @@ import { MockProvider, sendJson, type Exchange, type JsonObject, type JsonValue,
 import { embeddingFor } from '../../support/mock-provider/openai-embeddings';
 import { bearerToken } from '../../support/mock-provider/openai-errors';
 import { isObject } from '../../support/mock-provider/openai-routes';
+import { packBits, toInt8 } from '../../support/mock-provider/packed-vectors';
 
 export const VOYAGE_API_KEY = 'pa-Zk4mQ9vT2xL7rW3nB8cY1dF6gH0jK5sA-mock';
 /** Voyage's most inputs of one embeddings request. */
@@ -35,17 +36,6 @@ function accept(exchange: Exchange): JsonObject | undefined {
   const body = exchange.recorded.body;
   if (!isObject(body) || typeof body.model !== 'string') return void sendJson(exchange.res, 400, detail("Argument 'model' is required."));
   return body;
-}
-
-/** int8 components of a unit vector, or its sign bits packed eight to a signed byte. */
-const toInt8 = (vector: number[]) => vector.map((v) => Math.max(-128, Math.min(127, Math.round(v * 127))));
-function packBits(vector: number[]): number[] {
-  const bytes: number[] = [];
-  for (let start = 0; start < vector.length; start += 8) {
-    const byte = vector.slice(start, start + 8).reduce((acc, v, i) => acc | ((v > 0 ? 1 : 0) << (7 - i)), 0);
-    bytes.push(byte > 127 ? byte - 256 : byte);
-  }
-  return bytes;
 }
 
 function embeddingsRoute(): MockRoute {
