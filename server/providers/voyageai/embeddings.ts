@@ -3,8 +3,10 @@
  * embedding}]` out, the vector's numbers floats or (int8, binary) signed bytes. */
 import { z } from 'zod';
 import type { CallContext } from '../../inference/call-context';
+import { inBatches } from '../kit/batches';
+import type { ProviderClient } from '../kit/provider-client';
 import { serviceSettings, taskSettings } from '../kit/settings';
-import type { EmbeddingsWire, VectorReader } from '../openai-compatible/embedding-model';
+import type { VectorReader } from '../openai-compatible/embedding-model';
 import type { TextEmbeddingResult } from '../types';
 import { EMBEDDINGS_URL, JSON_WITHOUT_CHARSET, voyageErrorDetails, voyageStatusPolicy } from './wire';
 
@@ -75,18 +77,25 @@ function readerOf(numbers: z.ZodNumber): VectorReader<z.ZodTypeAny> {
 
 const READERS: Record<VoyageVectorKind, VectorReader<z.ZodTypeAny>> = { float: readerOf(z.number()), byte: readerOf(BYTE), bit: readerOf(BYTE) };
 
-export function voyageEmbeddingsWire(context: CallContext): EmbeddingsWire {
-  return {
-    url: () => EMBEDDINGS_URL,
-    batchSize: MODEL_BATCH_SIZES[settings(context).model_id] ?? DEFAULT_BATCH_SIZE,
-    requestName: 'voyageai text embedding',
-    failedToSend: () => 'Failed to send VoyageAI embeddings request',
-    body: embeddingsBody,
-    reader: READERS[vectorKind(context)],
+/** One vector per input, in input order, in batches of the model's size. Elasticsearch does not cut Voyage's inputs
+ * to `max_input_tokens` (Voyage's own `truncation` does that), so neither does infergate. */
+export function voyageEmbed(client: ProviderClient, context: CallContext, input: string[], inputType: string | undefined): Promise<number[][]> {
+  const reader = READERS[vectorKind(context)];
+  const options = {
+    name: 'voyageai text embedding',
+    failedToSend: 'Failed to send VoyageAI embeddings request',
     policy: voyageStatusPolicy,
     errorDetails: voyageErrorDetails,
     contentType: JSON_WITHOUT_CHARSET,
   };
+  const embedBatch = async (batch: string[]): Promise<number[][]> => {
+    const answer = await client.postJson(context, EMBEDDINGS_URL, embeddingsBody(context, batch, inputType), reader.schema, options);
+    const vectors = reader.vectors(answer, batch.length);
+    if (!vectors) throw client.unreadable(context, options, `the provider did not return ${batch.length} embeddings in input order`);
+    return vectors;
+  };
+  const batchSize = MODEL_BATCH_SIZES[settings(context).model_id] ?? DEFAULT_BATCH_SIZE;
+  return inBatches(input, batchSize, embedBatch, () => context.deadline.abort());
 }
 
 /** The result shape of the endpoint's embedding type. */

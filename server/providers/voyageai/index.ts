@@ -3,9 +3,8 @@
  * `Request-Source` header. The embedding type decides Voyage's `output_dtype` and the result shape.
  */
 import { ProviderClient } from '../kit/provider-client';
-import { OpenAiCompatibleEmbeddings } from '../openai-compatible/embedding-model';
 import type { InferenceProvider, ProviderDependencies } from '../types';
-import { embeddingResult, vectorKind, voyageEmbeddingsWire } from './embeddings';
+import { embeddingResult, vectorKind, voyageEmbed } from './embeddings';
 import { voyageRerank } from './rerank';
 import { voyageErrorDetails, voyageHeaders } from './wire';
 
@@ -15,8 +14,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
     inputTypes: { kind: 'allowlist', values: ['ingest', 'search', 'internal_ingest', 'internal_search'], serviceName: 'Voyage AI' },
     embeddingValidation: { defaultSimilarity: 'dot_product', userDimensionsMustMatch: true },
     async textEmbedding(context, { input, inputType }) {
-      // The wire depends on the endpoint (its model's batch size, its embedding type's reader).
-      const vectors = await new OpenAiCompatibleEmbeddings(client, voyageEmbeddingsWire(context)).embed(context, input, inputType);
+      const vectors = await voyageEmbed(client, context, input, inputType);
       return embeddingResult(vectorKind(context), vectors);
     },
     rerank: (context, input) => voyageRerank(client, context, input),

@@ -44,11 +44,16 @@ describe('text_embedding', () => {
     ]);
   });
 
-  test('no input_type is sent when neither the request nor the endpoint gives one', async () => {
+  test('no input_type is sent when neither the request nor the endpoint gives one; max_input_tokens cuts nothing', async () => {
     const id = newId('voyage-none');
-    await createEndpoint(service, 'text_embedding', id, endpoint('voyage-3'));
-    await embed(id, { input: 'x' });
-    expect(bodyOf(onlyRequest(service.mock, 'embeddings'))).toEqual({ input: ['x'], model: 'voyage-3', output_dimension: 1024, output_dtype: 'float' });
+    await createEndpoint(service, 'text_embedding', id, endpoint('voyage-3', { max_input_tokens: 2 }));
+    await embed(id, { input: 'a text longer than six characters' });
+    expect(bodyOf(onlyRequest(service.mock, 'embeddings'))).toEqual({
+      input: ['a text longer than six characters'],
+      model: 'voyage-3',
+      output_dimension: 1024,
+      output_dtype: 'float',
+    });
   });
 
   test.each([
