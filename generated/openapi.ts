@@ -746,7 +746,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -2197,8 +2197,164 @@ export interface components {
          * @description NVIDIA NIM models (build.nvidia.com, or a self-hosted NIM through `url`).
          */
         Nvidia: components["schemas"]["NvidiaTextEmbedding"] | components["schemas"]["NvidiaRerank"] | components["schemas"]["NvidiaCompletion"] | components["schemas"]["NvidiaChatCompletion"];
-        /** @description API Key for the provider you're connecting to. */
+        /** @description The Jina AI API key. Never returned. */
         "api_key-3": components["schemas"]["ApiKey"];
+        /**
+         * @default {
+         *       "requests_per_minute": 2000
+         *     }
+         */
+        "rate_limit-2": {
+            /** @default 2000 */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        JinaAiTextEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-3"];
+            model_id: components["schemas"]["ModelId"];
+            rate_limit?: components["schemas"]["rate_limit-2"];
+            /** @description Sent as Jina's `dimensions` when the user set it; else the size the validation call returns. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /**
+             * Embedding Type
+             * @description Sent as Jina's `embedding_type`: `float`, or `binary` for `bit` and `binary`, whose results are packed `*_bits` vectors.
+             * @default float
+             * @enum {string}
+             */
+            embedding_type?: "float" | "bit" | "binary";
+            /** @description Similarity measure of the vectors; `dot_product` when not set (`l2_norm` for bit embeddings). */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+        };
+        JinaAiEmbeddingTaskSettings: {
+            /**
+             * Input Type
+             * @description Sent as Jina's `task` when the request gives no input type: `ingest` as `retrieval.passage`, `search` as `retrieval.query`, `clustering` as `separation`, `classification` as itself (jina-clip-v2: `search` only).
+             * @enum {string}
+             */
+            input_type?: "ingest" | "search" | "classification" | "clustering" | "internal_ingest" | "internal_search";
+            /**
+             * Late Chunking
+             * @description Sent as Jina's `late_chunking`; false for a request with images or over 5500 words.
+             */
+            late_chunking?: boolean;
+        };
+        /**
+         * @example {
+         *       "service": "jinaai",
+         *       "service_settings": {
+         *         "api_key": "JinaAi-Api-key",
+         *         "model_id": "jina-embeddings-v3"
+         *       }
+         *     }
+         */
+        JinaAiTextEmbedding: {
+            /** @constant */
+            service: "jinaai";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["JinaAiTextEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["JinaAiEmbeddingTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        /** @description Sent as Jina's `dimensions` when the user set it; else the size the validation call returns. */
+        dimensions: components["schemas"]["Dimensions"];
+        /**
+         * Embedding Type
+         * @description Sent as Jina's `embedding_type`: `float`, or `binary` for `bit` and `binary`, whose results are packed `*_bits` vectors.
+         * @default float
+         * @enum {string}
+         */
+        embedding_type: "float" | "bit" | "binary";
+        /** @description Similarity measure of the vectors; `dot_product` when not set (`l2_norm` for bit embeddings). */
+        similarity: components["schemas"]["Similarity"];
+        JinaAiEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-3"];
+            model_id: components["schemas"]["ModelId"];
+            rate_limit?: components["schemas"]["rate_limit-2"];
+            dimensions?: components["schemas"]["dimensions"];
+            embedding_type?: components["schemas"]["embedding_type"];
+            similarity?: components["schemas"]["similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            /**
+             * Multimodal Model
+             * @description Whether the model takes images (`jina-embeddings-v4`, `jina-clip-v2`): inputs go as `{"text"}` / `{"image"}` objects. A text-only model (`jina-embeddings-v3`) takes plain strings.
+             * @default true
+             */
+            multimodal_model?: boolean;
+        };
+        /**
+         * @description The `embedding` task (9.4+): texts, or images on a multimodal model.
+         * @example {
+         *       "service": "jinaai",
+         *       "service_settings": {
+         *         "api_key": "JinaAi-Api-key",
+         *         "model_id": "jina-embeddings-v4"
+         *       }
+         *     }
+         */
+        JinaAiEmbedding: {
+            /** @constant */
+            service: "jinaai";
+            /** @constant */
+            task_type?: "embedding";
+            service_settings: components["schemas"]["JinaAiEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["JinaAiEmbeddingTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        JinaAiServiceSettings: {
+            /** @description The Jina AI API key. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * @default {
+             *       "requests_per_minute": 2000
+             *     }
+             */
+            rate_limit?: {
+                /** @default 2000 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        JinaAiRerankTaskSettings: {
+            /**
+             * Top N
+             * @description How many documents to return; the request's `top_n` takes precedence.
+             */
+            top_n?: number;
+            /**
+             * Return Documents
+             * @description Whether the results carry the documents' text; the request's `return_documents` takes precedence.
+             */
+            return_documents?: boolean;
+        };
+        /**
+         * @example {
+         *       "service": "jinaai",
+         *       "service_settings": {
+         *         "api_key": "JinaAI-Api-key",
+         *         "model_id": "jina-reranker-v2-base-multilingual"
+         *       },
+         *       "task_settings": {
+         *         "top_n": 10,
+         *         "return_documents": true
+         *       }
+         *     }
+         */
+        JinaAiRerank: {
+            /** @constant */
+            service: "jinaai";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["JinaAiServiceSettings"];
+            task_settings?: components["schemas"]["JinaAiRerankTaskSettings"];
+        };
+        /**
+         * Jina AI
+         * @description Jina AI embedding (text or multimodal) and reranker models.
+         */
+        JinaAi: components["schemas"]["JinaAiTextEmbedding"] | components["schemas"]["JinaAiEmbedding"] | components["schemas"]["JinaAiRerank"];
+        /** @description API Key for the provider you're connecting to. */
+        "api_key-4": components["schemas"]["ApiKey"];
         /** @description The URL endpoint to use for the requests (the whole URL; nothing is appended). */
         "url-2": components["schemas"]["Url"];
         /** @description The name of the model to use for the inference task; when not set, requests name none. */
@@ -2216,7 +2372,7 @@ export interface components {
             requests_per_minute?: unknown;
         } & components["schemas"]["RateLimit"];
         OpenShiftAiEmbeddingServiceSettings: {
-            api_key: components["schemas"]["api_key-3"];
+            api_key: components["schemas"]["api_key-4"];
             url: components["schemas"]["url-2"];
             model_id?: components["schemas"]["model_id-2"];
             /** @description Output vector length, for models that take one. Sent upstream only when set here. */
@@ -2354,7 +2510,7 @@ export interface components {
          */
         ContextualAi: components["schemas"]["ContextualAiRerank"];
         /** @description The AlibabaCloud AI Search API key, sent as a Bearer token. Never returned. */
-        "api_key-4": components["schemas"]["ApiKey"];
+        "api_key-5": components["schemas"]["ApiKey"];
         /**
          * Project ID
          * @description The AI Search service to call, e.g. `ops-text-embedding-001`, `ops-text-sparse-embedding-001`, `ops-bge-reranker-larger`, `ops-qwen-turbo` (the last segment of the path).
@@ -2381,12 +2537,12 @@ export interface components {
          *       "requests_per_minute": 1000
          *     }
          */
-        "rate_limit-2": {
+        "rate_limit-3": {
             /** @default 1000 */
             requests_per_minute?: unknown;
         } & components["schemas"]["RateLimit"];
         AlibabaCloudSearchEmbeddingsServiceSettings: {
-            api_key: components["schemas"]["api_key-4"];
+            api_key: components["schemas"]["api_key-5"];
             service_id: components["schemas"]["service_id"];
             host: components["schemas"]["host"];
             workspace: components["schemas"]["workspace"];
@@ -2396,7 +2552,7 @@ export interface components {
             /** @description Taken, but the validation call's vector size replaces it (the service's models have a fixed size). */
             dimensions?: components["schemas"]["Dimensions"];
             max_input_tokens?: components["schemas"]["MaxInputTokens"];
-            rate_limit?: components["schemas"]["rate_limit-2"];
+            rate_limit?: components["schemas"]["rate_limit-3"];
         };
         AlibabaCloudSearchEmbeddingsTaskSettings: {
             /**
@@ -2427,13 +2583,13 @@ export interface components {
             chunking_settings?: components["schemas"]["ChunkingSettings"];
         };
         AlibabaCloudSearchSparseServiceSettings: {
-            api_key: components["schemas"]["api_key-4"];
+            api_key: components["schemas"]["api_key-5"];
             service_id: components["schemas"]["service_id"];
             host: components["schemas"]["host"];
             workspace: components["schemas"]["workspace"];
             http_schema?: components["schemas"]["http_schema"];
             max_input_tokens?: components["schemas"]["MaxInputTokens"];
-            rate_limit?: components["schemas"]["rate_limit-2"];
+            rate_limit?: components["schemas"]["rate_limit-3"];
         };
         /**
          * Input Type
@@ -2520,6 +2676,111 @@ export interface components {
          * @description Alibaba Cloud AI Search's embedding, sparse embedding, rerank and text generation services of a workspace.
          */
         AlibabaCloudSearch: components["schemas"]["AlibabaCloudSearchTextEmbedding"] | components["schemas"]["AlibabaCloudSearchSparseEmbedding"] | components["schemas"]["AlibabaCloudSearchRerank"] | components["schemas"]["AlibabaCloudSearchCompletion"];
+        /** @description The Voyage AI API key. Never returned. */
+        "api_key-6": components["schemas"]["ApiKey"];
+        VoyageAiEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-6"];
+            model_id: components["schemas"]["ModelId"];
+            rate_limit?: components["schemas"]["rate_limit-2"];
+            /** @description Sent as Voyage's `output_dimension`. The size the validation call returns is stored, and sent with every request after. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /**
+             * Embedding Type
+             * @description Sent as Voyage's `output_dtype`: `float`; `int8` (or `byte`) for `text_embedding_bytes` results; `bit` (or `binary`) for packed `text_embedding_bits` results.
+             * @default float
+             * @enum {string}
+             */
+            embedding_type?: "float" | "int8" | "byte" | "bit" | "binary";
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+        };
+        /**
+         * Input Type
+         * @description Sent as Voyage's `input_type` (`ingest` as `document`, `search` as `query`) when the request gives none; not sent when neither does.
+         * @enum {string}
+         */
+        VoyageAiInputType: "ingest" | "search" | "internal_ingest" | "internal_search";
+        VoyageAiEmbeddingTaskSettings: {
+            input_type?: components["schemas"]["VoyageAiInputType"];
+            /**
+             * Truncation
+             * @description Whether Voyage truncates inputs over the model's context length (Voyage's default is true).
+             */
+            truncation?: boolean;
+        };
+        /**
+         * @example {
+         *       "service": "voyageai",
+         *       "service_settings": {
+         *         "api_key": "voyage-api-key",
+         *         "model_id": "voyage-3-large",
+         *         "dimensions": 512
+         *       }
+         *     }
+         */
+        VoyageAiTextEmbedding: {
+            /** @constant */
+            service: "voyageai";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["VoyageAiEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["VoyageAiEmbeddingTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        VoyageAiServiceSettings: {
+            /** @description The Voyage AI API key. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * @default {
+             *       "requests_per_minute": 2000
+             *     }
+             */
+            rate_limit?: {
+                /** @default 2000 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        VoyageAiRerankTaskSettings: {
+            /**
+             * Top K
+             * @description Sent as Voyage's `top_k`; the request's `top_n` takes precedence.
+             */
+            top_k?: number;
+            /**
+             * Return Documents
+             * @description Whether the results carry the documents' text; the request's `return_documents` takes precedence.
+             */
+            return_documents?: boolean;
+            /**
+             * Truncation
+             * @description Whether Voyage truncates the query and documents over the model's context length.
+             */
+            truncation?: boolean;
+        };
+        /**
+         * @example {
+         *       "service": "voyageai",
+         *       "service_settings": {
+         *         "api_key": "voyage-api-key",
+         *         "model_id": "rerank-2"
+         *       }
+         *     }
+         */
+        VoyageAiRerank: {
+            /** @constant */
+            service: "voyageai";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["VoyageAiServiceSettings"];
+            task_settings?: components["schemas"]["VoyageAiRerankTaskSettings"];
+        };
+        /**
+         * Voyage AI
+         * @description Voyage AI embedding and rerank models.
+         */
+        VoyageAi: components["schemas"]["VoyageAiTextEmbedding"] | components["schemas"]["VoyageAiRerank"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -3057,6 +3318,20 @@ export type SchemaNvidiaCompletion = components['schemas']['NvidiaCompletion'];
 export type SchemaNvidiaChatCompletion = components['schemas']['NvidiaChatCompletion'];
 export type SchemaNvidia = components['schemas']['Nvidia'];
 export type SchemaApiKey_3 = components['schemas']['api_key-3'];
+export type SchemaRateLimit_2_2 = components['schemas']['rate_limit-2'];
+export type SchemaJinaAiTextEmbeddingServiceSettings = components['schemas']['JinaAiTextEmbeddingServiceSettings'];
+export type SchemaJinaAiEmbeddingTaskSettings = components['schemas']['JinaAiEmbeddingTaskSettings'];
+export type SchemaJinaAiTextEmbedding = components['schemas']['JinaAiTextEmbedding'];
+export type SchemaDimensions_2 = components['schemas']['dimensions'];
+export type SchemaEmbeddingType = components['schemas']['embedding_type'];
+export type SchemaSimilarity_2 = components['schemas']['similarity'];
+export type SchemaJinaAiEmbeddingServiceSettings = components['schemas']['JinaAiEmbeddingServiceSettings'];
+export type SchemaJinaAiEmbedding = components['schemas']['JinaAiEmbedding'];
+export type SchemaJinaAiServiceSettings = components['schemas']['JinaAiServiceSettings'];
+export type SchemaJinaAiRerankTaskSettings = components['schemas']['JinaAiRerankTaskSettings'];
+export type SchemaJinaAiRerank = components['schemas']['JinaAiRerank'];
+export type SchemaJinaAi = components['schemas']['JinaAi'];
+export type SchemaApiKey_4 = components['schemas']['api_key-4'];
 export type SchemaUrl_2_2 = components['schemas']['url-2'];
 export type SchemaModelId_2_2 = components['schemas']['model_id-2'];
 export type SchemaOpenShiftAiRateLimit = components['schemas']['OpenShiftAiRateLimit'];
@@ -3072,12 +3347,12 @@ export type SchemaContextualAiServiceSettings = components['schemas']['Contextua
 export type SchemaContextualAiRerankTaskSettings = components['schemas']['ContextualAiRerankTaskSettings'];
 export type SchemaContextualAiRerank = components['schemas']['ContextualAiRerank'];
 export type SchemaContextualAi = components['schemas']['ContextualAi'];
-export type SchemaApiKey_4 = components['schemas']['api_key-4'];
+export type SchemaApiKey_5 = components['schemas']['api_key-5'];
 export type SchemaServiceId = components['schemas']['service_id'];
 export type SchemaHost = components['schemas']['host'];
 export type SchemaWorkspace = components['schemas']['workspace'];
 export type SchemaHttpSchema = components['schemas']['http_schema'];
-export type SchemaRateLimit_2_2 = components['schemas']['rate_limit-2'];
+export type SchemaRateLimit_3 = components['schemas']['rate_limit-3'];
 export type SchemaAlibabaCloudSearchEmbeddingsServiceSettings = components['schemas']['AlibabaCloudSearchEmbeddingsServiceSettings'];
 export type SchemaAlibabaCloudSearchEmbeddingsTaskSettings = components['schemas']['AlibabaCloudSearchEmbeddingsTaskSettings'];
 export type SchemaAlibabaCloudSearchTextEmbedding = components['schemas']['AlibabaCloudSearchTextEmbedding'];
@@ -3090,6 +3365,15 @@ export type SchemaAlibabaCloudSearchRerank = components['schemas']['AlibabaCloud
 export type SchemaAlibabaCloudSearchCompletionTaskSettings = components['schemas']['AlibabaCloudSearchCompletionTaskSettings'];
 export type SchemaAlibabaCloudSearchCompletion = components['schemas']['AlibabaCloudSearchCompletion'];
 export type SchemaAlibabaCloudSearch = components['schemas']['AlibabaCloudSearch'];
+export type SchemaApiKey_6 = components['schemas']['api_key-6'];
+export type SchemaVoyageAiEmbeddingServiceSettings = components['schemas']['VoyageAiEmbeddingServiceSettings'];
+export type SchemaVoyageAiInputType = components['schemas']['VoyageAiInputType'];
+export type SchemaVoyageAiEmbeddingTaskSettings = components['schemas']['VoyageAiEmbeddingTaskSettings'];
+export type SchemaVoyageAiTextEmbedding = components['schemas']['VoyageAiTextEmbedding'];
+export type SchemaVoyageAiServiceSettings = components['schemas']['VoyageAiServiceSettings'];
+export type SchemaVoyageAiRerankTaskSettings = components['schemas']['VoyageAiRerankTaskSettings'];
+export type SchemaVoyageAiRerank = components['schemas']['VoyageAiRerank'];
+export type SchemaVoyageAi = components['schemas']['VoyageAi'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType_2 = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

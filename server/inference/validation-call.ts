@@ -20,13 +20,16 @@ async function probe(provider: InferenceProvider, context: CallContext): Promise
     case 'text_embedding': {
       const inputType = provider.validationInputType ? provider.validationInputType(context) : 'ingest';
       const result = await provider.textEmbedding!(context, { input, inputType });
-      const first = result.text_embedding?.[0] ?? result.text_embedding_bytes?.[0] ?? result.text_embedding_bits?.[0];
-      return first?.embedding.length;
+      const first = result.text_embedding?.[0] ?? result.text_embedding_bytes?.[0];
+      // Bit embeddings come packed eight to a byte: their size is counted in bits, as DenseEmbeddingBitResults does.
+      const bits = result.text_embedding_bits?.[0];
+      return first ? first.embedding.length : bits && bits.embedding.length * 8;
     }
     case 'embedding': {
       const result = await provider.embedding!(context, { input: [[{ type: 'text', format: 'text', value: VALIDATION_INPUT }]], inputType: 'ingest' });
-      const first = result.embeddings?.[0] ?? result.embeddings_bytes?.[0] ?? result.embeddings_bits?.[0];
-      return first?.embedding.length;
+      const first = result.embeddings?.[0] ?? result.embeddings_bytes?.[0];
+      const bits = result.embeddings_bits?.[0];
+      return first ? first.embedding.length : bits && bits.embedding.length * 8;
     }
     case 'sparse_embedding':
       await provider.sparseEmbedding!(context, { input, inputType: 'ingest' });
@@ -58,7 +61,8 @@ function embeddingDetails(provider: InferenceProvider, context: CallContext, siz
       `The retrieved embeddings size [${size}] does not match the size specified in the settings [${String(serviceSettings.dimensions)}]. Please recreate the [${inferenceId}] configuration with the correct dimensions`,
     );
   }
-  const similarity = rules?.fixedSimilarity ?? serviceSettings.similarity ?? rules?.defaultSimilarity;
+  const fallback = typeof rules?.defaultSimilarity === 'function' ? rules.defaultSimilarity(context) : rules?.defaultSimilarity;
+  const similarity = rules?.fixedSimilarity ?? serviceSettings.similarity ?? fallback;
   return similarity === undefined ? { dimensions: size } : { similarity, dimensions: size };
 }
 

@@ -8,11 +8,13 @@ import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
 import { createProvider as groq } from './groq';
+import { createProvider as jinaai } from './jinaai';
 import { createProvider as llama } from './llama';
 import { createProvider as mistral } from './mistral';
 import { createProvider as nvidia } from './nvidia';
 import { createProvider as openai } from './openai';
 import { createProvider as openshift_ai } from './openshift_ai';
+import { createProvider as voyageai } from './voyageai';
 import type { ProviderFactory } from './types';
 
 export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
@@ -24,9 +26,11 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   elasticsearch,
   fireworksai,
   groq,
+  jinaai,
   llama,
   mistral,
   nvidia,
   openai,
   openshift_ai,
+  voyageai,
 };

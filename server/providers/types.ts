@@ -46,8 +46,8 @@ export type InputTypeRule = { kind: 'internal-only' } | { kind: 'allowlist'; val
 
 /** What text_embedding validation records (reference §2.1 step 8). */
 export interface EmbeddingValidation {
-  /** The similarity stored when the user gave none. */
-  defaultSimilarity: Similarity;
+  /** The similarity stored when the user gave none (some services' depends on the endpoint's embedding type). */
+  defaultSimilarity: Similarity | ((context: CallContext) => Similarity);
   /** Whether a `dimensions` the user set must equal what the provider returns (else the returned size wins). */
   userDimensionsMustMatch: boolean;
   /** Stored whatever the user gave (AlibabaCloud AI Search's updateModelWithEmbeddingDetails always sets dot_product). */
