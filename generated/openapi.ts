@@ -2378,7 +2378,7 @@ export interface components {
              * @deprecated
              * @description The former name of `model_id`, stored as `model_id` (a `model_id` given too wins).
              */
-            model?: $Write<components["schemas"]["ModelId"]>;
+            model?: components["schemas"]["ModelId"];
             /**
              * URL
              * @description Kept for compatibility; requests go to api.cohere.ai.
