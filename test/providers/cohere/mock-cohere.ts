@@ -23,10 +23,13 @@ const strings = (value: JsonValue | undefined): value is string[] => Array.isArr
 export class MockCohere extends MockProvider {
   /** Length of float vectors (1024 as embed-english-v3.0); tests may change it (restored by `reset()`). */
   dimensions = 1024;
+  /** Rank every document whatever `top_n` asks (restored by `reset()`). */
+  ignoreTopN = false;
 
   override reset(): void {
     super.reset();
     this.dimensions = 1024;
+    this.ignoreTopN = false;
   }
 }
 
@@ -63,7 +66,7 @@ function embedRoute(mock: MockCohere): MockRoute {
   });
 }
 
-const rerankRoute = (): MockRoute =>
+const rerankRoute = (mock: MockCohere): MockRoute =>
   route('rerank', 'rerank', (exchange, body, version) => {
     const { query, documents, top_n: topN, return_documents: returnDocuments } = body;
     if (typeof query !== 'string' || !strings(documents)) return sendJson(exchange.res, 400, message('invalid request: query and documents are required'));
@@ -71,7 +74,7 @@ const rerankRoute = (): MockRoute =>
     const ranked = documents
       .map((text, index) => ({ index, relevance_score: relevance(query, text), ...(returnDocuments === true ? { document: { text } } : {}) }))
       .sort((a, b) => b.relevance_score - a.relevance_score);
-    const results = typeof topN === 'number' ? ranked.slice(0, topN) : ranked;
+    const results = typeof topN === 'number' && !mock.ignoreTopN ? ranked.slice(0, topN) : ranked;
     sendJson(exchange.res, 200, { id: 'rerank-1', results, meta: { api_version: { version: version === 'v1' ? '1' : '2' }, billed_units: { search_units: 1 } } });
   });
 
@@ -103,6 +106,6 @@ const wire: MockWire = {
 export function startMockCohere(): Promise<MockCohere> {
   const routes: MockRoute[] = [];
   const mock = new MockCohere('cohere', routes, wire);
-  routes.push(embedRoute(mock), rerankRoute(), chatRoute(mock));
+  routes.push(embedRoute(mock), rerankRoute(mock), chatRoute(mock));
   return mock.listen();
 }
