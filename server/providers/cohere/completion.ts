@@ -5,7 +5,7 @@
  * `message.content[].text` and streamed as server-sent events (`content-delta`, ..., `message-end`).
  */
 import { z } from 'zod';
-import { statusException } from '../../http/errors';
+import { badRequest, statusException } from '../../http/errors';
 import type { CallContext } from '../../inference/call-context';
 import type { ProviderClient, RequestOptions } from '../kit/provider-client';
 import type { CompletionResult, CompletionStreamEvent } from '../types';
@@ -21,6 +21,7 @@ const options: RequestOptions = {
 };
 
 function chatBody(context: CallContext, input: string[], stream: boolean): Record<string, unknown> {
+  if (input.length !== 1) throw badRequest('Cohere completion only accepts 1 input');
   const model = modelOf(context);
   if (apiVersionOf(context) === 'V2') return { messages: [{ role: 'user', content: input[0] }], model, stream };
   return { message: input[0], ...(model === undefined ? {} : { model }), ...(stream ? { stream: true } : {}) };

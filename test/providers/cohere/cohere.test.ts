@@ -160,6 +160,10 @@ describe('completion', () => {
       .flatMap((frame) => (JSON.parse(frame.data) as { completion: { delta: string }[] }).completion.map((item) => item.delta));
     expect(deltas.join('')).toBe('Echo: Hello there');
     expect(bodyOf(onlyRequest(service.mock, 'chat')).stream).toBe(true);
+
+    service.mock.reset();
+    expectSimpleEsError(await service.server.call('POST', `/_inference/completion/${id}`, { input: ['a', 'b'] }), 400, 'status_exception', 'Cohere completion only accepts 1 input');
+    expect(service.mock.requests).toHaveLength(0);
   });
 
   test('a stream Cohere ends with an error: an error event after what it sent', async () => {
