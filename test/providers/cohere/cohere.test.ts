@@ -109,6 +109,19 @@ describe('text_embedding', () => {
     );
   });
 
+  test('answers Elasticsearch cannot read: no supported embedding type, a byte out of range', async () => {
+    const id = newId('co-unreadable');
+    await createEndpoint(service, 'text_embedding', id, endpoint({ model_id: EMBED, embedding_type: 'byte' }));
+    service.mock.enqueueFault('embed', { kind: 'status', status: 200, body: { embeddings: { uint8: [[1, 2]] } } });
+    const unsupported = await embed(id, { input: 'x' });
+    expect(unsupported.status).toBe(500);
+    expect(unsupported.json.error.reason).toMatch(/^Failed to send Cohere embeddings request\. Cause: .*Failed to find a supported embedding type in the Cohere embeddings response\. Supported types are \[float, int8, binary\]/);
+    service.mock.enqueueFault('embed', { kind: 'status', status: 200, body: { embeddings: { int8: [[1, 300]] } } });
+    const outOfRange = await embed(id, { input: 'x' });
+    expect(outOfRange.status).toBe(500);
+    expect(outOfRange.json.error.reason).toContain('Value [300] is out of range for a byte');
+  });
+
   test('input types Cohere has no name for are refused before any call', async () => {
     const id = newId('co-refuse');
     await createEndpoint(service, 'text_embedding', id, endpoint({ model_id: EMBED }));
