@@ -746,7 +746,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -2781,6 +2781,156 @@ export interface components {
          * @description Voyage AI embedding and rerank models.
          */
         VoyageAi: components["schemas"]["VoyageAiTextEmbedding"] | components["schemas"]["VoyageAiRerank"];
+        /** @description The Cohere API key. Never returned. */
+        "api_key-7": components["schemas"]["ApiKey"];
+        /** @description The name of the model (required by Cohere's V2 API, which new endpoints use). */
+        "model_id-3": components["schemas"]["ModelId"];
+        /**
+         * @deprecated
+         * @description The former name of `model_id`, stored as `model_id` (a `model_id` given too wins).
+         */
+        model: components["schemas"]["ModelId"];
+        /**
+         * URL
+         * @description Kept for compatibility; requests go to api.cohere.ai.
+         */
+        "url-3": string;
+        /**
+         * @default {
+         *       "requests_per_minute": 10000
+         *     }
+         */
+        "rate_limit-4": {
+            /** @default 10000 */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        CohereEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-7"];
+            model_id?: components["schemas"]["model_id-3"];
+            model?: components["schemas"]["model"];
+            url?: components["schemas"]["url-3"];
+            /**
+             * Embedding Type
+             * @description The vectors Cohere returns: `float` (`text_embedding`), `byte`/`int8` (`text_embedding_bytes`), `bit`/`binary` (`text_embedding_bits`, packed eight to a byte). Stored as the element type: `float`, `byte` or `bit`.
+             * @default float
+             * @enum {string}
+             */
+            embedding_type?: "float" | "byte" | "int8" | "bit" | "binary";
+            /** @description Similarity measure of the vectors; `cosine` when not set (`l2_norm` for bits). */
+            similarity?: components["schemas"]["Similarity"];
+            dimensions?: components["schemas"]["Dimensions"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["rate_limit-4"];
+        };
+        CohereEmbeddingTaskSettings: {
+            /**
+             * Input Type
+             * @description Sent as Cohere's `input_type` (`search_document`, `search_query`, `classification`, `clustering`) when the request gives none.
+             * @enum {string}
+             */
+            input_type?: "ingest" | "search" | "classification" | "clustering";
+            /**
+             * Truncate
+             * @description How Cohere handles inputs longer than the model's window.
+             * @enum {string}
+             */
+            truncate?: "none" | "start" | "end";
+        };
+        /**
+         * @example {
+         *       "service": "cohere",
+         *       "service_settings": {
+         *         "api_key": "cohere-api-key",
+         *         "model_id": "embed-english-light-v3.0",
+         *         "embedding_type": "byte"
+         *       }
+         *     }
+         */
+        CohereTextEmbedding: {
+            /** @constant */
+            service: "cohere";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["CohereEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["CohereEmbeddingTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        CohereServiceSettings: {
+            /** @description The Cohere API key. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /** @description The name of the model (required by Cohere's V2 API, which new endpoints use). */
+            model_id?: components["schemas"]["ModelId"];
+            /**
+             * @deprecated
+             * @description The former name of `model_id`, stored as `model_id` (a `model_id` given too wins).
+             */
+            model?: components["schemas"]["ModelId"];
+            /**
+             * URL
+             * @description Kept for compatibility; requests go to api.cohere.ai.
+             */
+            url?: string;
+            /**
+             * @default {
+             *       "requests_per_minute": 10000
+             *     }
+             */
+            rate_limit?: {
+                /** @default 10000 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        CohereRerankTaskSettings: {
+            /**
+             * Top N
+             * @description The number of most relevant documents to return (the request's `top_n` wins).
+             */
+            top_n?: number;
+            /**
+             * Return Documents
+             * @description Whether the documents' text is returned (the request's `return_documents` wins).
+             */
+            return_documents?: boolean;
+            /**
+             * Max Chunks Per Document
+             * @description The most chunks Cohere makes of one long document.
+             */
+            max_chunks_per_doc?: number;
+        };
+        /**
+         * @example {
+         *       "service": "cohere",
+         *       "service_settings": {
+         *         "api_key": "cohere-api-key",
+         *         "model_id": "rerank-english-v3.0"
+         *       },
+         *       "task_settings": {
+         *         "top_n": 10,
+         *         "return_documents": true
+         *       }
+         *     }
+         */
+        CohereRerank: {
+            /** @constant */
+            service: "cohere";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["CohereServiceSettings"];
+            task_settings?: components["schemas"]["CohereRerankTaskSettings"];
+        };
+        CohereCompletion: {
+            /** @constant */
+            service: "cohere";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["CohereServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * Cohere
+         * @description Cohere models (embed, rerank and command models on api.cohere.ai).
+         */
+        Cohere: components["schemas"]["CohereTextEmbedding"] | components["schemas"]["CohereRerank"] | components["schemas"]["CohereCompletion"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -3374,6 +3524,19 @@ export type SchemaVoyageAiServiceSettings = components['schemas']['VoyageAiServi
 export type SchemaVoyageAiRerankTaskSettings = components['schemas']['VoyageAiRerankTaskSettings'];
 export type SchemaVoyageAiRerank = components['schemas']['VoyageAiRerank'];
 export type SchemaVoyageAi = components['schemas']['VoyageAi'];
+export type SchemaApiKey_7 = components['schemas']['api_key-7'];
+export type SchemaModelId_3 = components['schemas']['model_id-3'];
+export type SchemaModel = components['schemas']['model'];
+export type SchemaUrl_3 = components['schemas']['url-3'];
+export type SchemaRateLimit_4 = components['schemas']['rate_limit-4'];
+export type SchemaCohereEmbeddingServiceSettings = components['schemas']['CohereEmbeddingServiceSettings'];
+export type SchemaCohereEmbeddingTaskSettings = components['schemas']['CohereEmbeddingTaskSettings'];
+export type SchemaCohereTextEmbedding = components['schemas']['CohereTextEmbedding'];
+export type SchemaCohereServiceSettings = components['schemas']['CohereServiceSettings'];
+export type SchemaCohereRerankTaskSettings = components['schemas']['CohereRerankTaskSettings'];
+export type SchemaCohereRerank = components['schemas']['CohereRerank'];
+export type SchemaCohereCompletion = components['schemas']['CohereCompletion'];
+export type SchemaCohere = components['schemas']['Cohere'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType_2 = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

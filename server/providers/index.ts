@@ -4,6 +4,7 @@ import { createProvider as ai21 } from './ai21';
 import { createProvider as alibabacloudAiSearch } from './alibabacloud-ai-search';
 import { createProvider as azureopenai } from './azureopenai';
 import { createProvider as contextualai } from './contextualai';
+import { createProvider as cohere } from './cohere';
 import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
@@ -22,6 +23,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   'alibabacloud-ai-search': alibabacloudAiSearch,
   azureopenai,
   contextualai,
+  cohere,
   deepseek,
   elasticsearch,
   fireworksai,

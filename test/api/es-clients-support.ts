@@ -25,6 +25,12 @@ export interface ChatMessage {
   content: string;
 }
 
+export interface RankedDocument {
+  index: number;
+  relevance_score: number;
+  text?: string;
+}
+
 export interface ResponseErrorLike {
   statusCode?: number;
   body: unknown;
@@ -38,6 +44,7 @@ export interface EsClientUnderTest {
   inference(taskType: TaskType, inferenceId: string, input: string | string[], query?: string): Promise<unknown>;
   textEmbedding(inferenceId: string, input: string[]): Promise<{ text_embedding: Array<{ embedding: number[] }> }>;
   completion(inferenceId: string, input: string): Promise<{ completion: Array<{ result: string }> }>;
+  rerank(inferenceId: string, query: string, input: string[], taskSettings?: Record<string, unknown>): Promise<{ rerank: RankedDocument[] }>;
   /** With `asStream: true`: the raw body, and the response headers. */
   streamCompletion(inferenceId: string, input: string): Promise<{ body: Readable; headers: Record<string, unknown> }>;
   chatCompletionUnified(inferenceId: string, messages: ChatMessage[]): Promise<{ body: Readable; headers: Record<string, unknown> }>;
@@ -63,6 +70,7 @@ function es8Client(node: string): EsClientUnderTest {
       return { text_embedding: result.text_embedding ?? [] };
     },
     completion: (inference_id, input) => inference.completion({ inference_id, input }),
+    rerank: (inference_id, query, input, task_settings) => inference.rerank({ inference_id, query, input, task_settings }),
     streamCompletion: async (inference_id, input) => {
       const result = await inference.streamCompletion({ inference_id, input }, { asStream: true, meta: true });
       return { body: asReadable(result.body), headers: result.headers };
@@ -97,6 +105,7 @@ function es9Client(node: string): EsClientUnderTest {
       return { text_embedding: result?.text_embedding ?? [] };
     },
     completion: (inference_id, input) => inference.completion({ inference_id, input }),
+    rerank: (inference_id, query, input, task_settings) => inference.rerank({ inference_id, query, input, task_settings }),
     streamCompletion: async (inference_id, input) => {
       const result = await inference.streamCompletion({ inference_id, input }, { asStream: true, meta: true });
       return { body: asReadable(result.body), headers: result.headers };

@@ -12,6 +12,7 @@ import { genericErrorDetails } from './error-details';
 import { RetryableFailure, type CallScope, type ProviderHttp, type UpstreamRequest } from './http-transport';
 import { connectionError, emptyResponse, streamedProviderError, unreadableResponse } from './provider-error';
 import type { StatusPolicy } from './status-policy';
+import { nonBlankLines } from './upstream-lines';
 import { sseData } from './upstream-sse';
 
 export interface ProviderClientConfig {
@@ -51,6 +52,8 @@ export interface EventStreamOptions extends RequestOptions {
   doneData?: string;
   /** An event that is the provider's error rather than a chunk (default: the config's error parser). */
   streamError?: ErrorDetailsParser;
+  /** How the stream is framed: server-sent events (default) or one JSON document a line. */
+  framing?: 'sse' | 'lines';
 }
 
 type Schema = z.ZodTypeAny;
@@ -129,7 +132,8 @@ export class ProviderClient {
     const done = options.doneData?.toLowerCase();
     const streamError = options.streamError ?? scope.errors.errorDetails ?? genericErrorDetails;
     try {
-      for await (const data of sseData(response.body)) {
+      const frames = options.framing === 'lines' ? nonBlankLines(response.body) : sseData(response.body);
+      for await (const data of frames) {
         if (data === '') continue;
         if (done !== undefined && data.toLowerCase() === done) return;
         let json: unknown;
