@@ -2,6 +2,7 @@
  * (spec/services/), its import and its entry here. */
 import { createProvider as ai21 } from './ai21';
 import { createProvider as azureopenai } from './azureopenai';
+import { createProvider as custom } from './custom';
 import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
@@ -16,6 +17,7 @@ import type { ProviderFactory } from './types';
 export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   ai21,
   azureopenai,
+  custom,
   deepseek,
   elasticsearch,
   fireworksai,
