@@ -10,4 +10,7 @@ describeProviderContract({
   putBody: (taskType) => customBody(taskType),
   route: (taskType) => ({ text_embedding: 'embeddings', sparse_embedding: 'sparse', rerank: 'rerank', completion: 'completion' })[taskType as string]!,
   secrets: [CUSTOM_API_KEY],
+  // CustomResponseHandler is one handler for every task type: 429 is retried for completion too.
+  retried: () => [500, 503, 429],
+  streams: false,
 });
