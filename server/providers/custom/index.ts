@@ -69,6 +69,8 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
 
   return {
     validationInputType: () => undefined,
+    // CustomServiceIntegrationValidator: top_n and return_documents given, for templates that use them.
+    rerankValidation: { input: ['how big'], query: 'test query', topN: 1, returnDocuments: true },
     embeddingValidation: { defaultSimilarity: 'dot_product', userDimensionsMustMatch: true },
 
     async prepareEndpoint(context) {

@@ -11,6 +11,7 @@ export interface ParsedPath {
   steps: PathStep[];
   /** The field before each `[*]` (Elasticsearch names a list by it in messages). */
   arrayFields: string[];
+  lastField: string;
 }
 
 export class PathError extends Error {}
@@ -46,7 +47,7 @@ export function parsePath(path: string): ParsedPath {
     }
     if (steps.length > MAX_PATH_STEPS) throw new PathError(`Path [${cleaned}] has more than [${MAX_PATH_STEPS}] steps`);
   }
-  return { steps, arrayFields };
+  return { steps, arrayFields, lastField };
 }
 
 const typeName = (value: unknown): string =>

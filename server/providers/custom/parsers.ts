@@ -35,8 +35,9 @@ const toInteger = (value: number) => Math.trunc(value) | 0;
 /** Java's byte narrowing (Number.byteValue()), for byte and bit embeddings. */
 const toByte = (value: number) => (Math.trunc(value) << 24) >> 24;
 
+/** Elasticsearch's name of the list a `[*]` step makes: the field before it, else the path's last field. */
 function field(path: ParsedPath, index: number): string {
-  return path.arrayFields[index] ?? '';
+  return path.arrayFields[index] ?? path.lastField;
 }
 
 export type EmbeddingType = 'float' | 'byte' | 'bit' | 'binary';

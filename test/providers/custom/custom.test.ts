@@ -24,8 +24,8 @@ async function put(taskType: string, body: Record<string, unknown>) {
   return { id, response };
 }
 
-async function create(taskType: string, body: Record<string, unknown>): Promise<string> {
-  const { id, response } = await put(taskType, body);
+async function create(taskType: string, body: Record<string, unknown>, taskSettings?: Record<string, unknown>): Promise<string> {
+  const { id, response } = await put(taskType, taskSettings ? { ...body, task_settings: taskSettings } : body);
   expect({ status: response.status, error: response.json?.error }).toEqual({ status: 200, error: undefined });
   mock.reset();
   return id;
@@ -39,9 +39,8 @@ describe('the upstream request', () => {
         request: '{"input":${input},"model":${model},"n":${n},"flag":${flag},"kind":${input_type}}',
         input_type: { translation: { ingest: 'search_document', search: 'search_query' }, default: 'plain' },
       }),
+      { parameters: { model: 'embed-v3', n: 1, flag: false } },
     );
-    await server.call('PUT', `/_inference/text_embedding/${id}/_update`, {}).catch(() => undefined);
-    mock.reset();
     const response = await server.call('POST', `/_inference/text_embedding/${id}`, {
       input: ['a "quoted" text', 'line\nbreak'],
       input_type: 'search',
@@ -62,6 +61,7 @@ describe('the upstream request', () => {
         ],
         headers: { Authorization: 'Bearer ${api_key}', 'X-Region': '${region}', 'X-Dropped': null },
       }),
+      { parameters: { region: 'us' } },
     );
     const response = await server.call('POST', `/_inference/rerank/${id}`, {
       query: 'capital of France',
