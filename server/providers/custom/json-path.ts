@@ -29,12 +29,11 @@ export function parsePath(path: string): ParsedPath {
   let position = 1;
   let lastField = '';
   while (position < cleaned.length) {
-    const rest = cleaned.slice(position);
     if (cleaned[position] === '.') {
       let end = position + 1;
       while (end < cleaned.length && cleaned[end] !== '.' && cleaned[end] !== '[') end++;
       const name = cleaned.slice(position + 1, end);
-      if (name === '') throw new PathError(`Invalid path received [${rest}], unable to extract a field name.`);
+      if (name === '') throw new PathError(`Invalid path received [${cleaned.slice(position)}], unable to extract a field name.`);
       steps.push({ kind: 'field', name });
       lastField = name;
       position = end;
@@ -43,7 +42,7 @@ export function parsePath(path: string): ParsedPath {
       arrayFields.push(lastField);
       position += WILDCARD.length;
     } else {
-      throw new PathError(`Invalid path received [${rest}], unable to extract a field name.`);
+      throw new PathError(`Invalid path received [${cleaned.slice(position)}], unable to extract a field name.`);
     }
     if (steps.length > MAX_PATH_STEPS) throw new PathError(`Path [${cleaned}] has more than [${MAX_PATH_STEPS}] steps`);
   }
