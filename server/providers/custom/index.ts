@@ -135,7 +135,8 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
 
     async completion(context, { input }) {
       const parser = settingsOf(context).response.json_parser;
-      const { answer, options } = await call(context, { input });
+      // CompletionParameters: `${input}` is the first input, as a JSON string.
+      const { answer, options } = await call(context, { input: input[0] ?? '' });
       return read(context, options, () => parseCompletion(answer, parser.completion_result!));
     },
   };

@@ -38,7 +38,7 @@ function standIns(taskType: string, settings: CustomSettings): Record<string, un
       // Elasticsearch leaves top_n and return_documents out here, which would refuse every template using them.
       return { input: ['test input'], query: 'test query', top_n: 1, return_documents: true };
     case 'completion':
-      return { input: ['test input'] };
+      return { input: 'test input' };
     default:
       return { input: ['test input'], input_type: inputTypeValue(settings, undefined) };
   }

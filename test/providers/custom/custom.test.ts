@@ -81,6 +81,8 @@ describe('the upstream request', () => {
     const id = await create('completion', customBody('completion', { headers: { Authorization: 'Bearer ${api_key}', 'Content-Type': 'application/json;charset=utf-8' } }));
     expect((await server.call('POST', `/_inference/completion/${id}`, { input: 'hi' })).status).toBe(200);
     expect(mock.requests[0].headers['content-type']).toBe('application/json;charset=utf-8');
+    // CompletionParameters: `${input}` of a completion is its one input as a JSON string.
+    expect(mock.requests[0].rawBody).toBe('{"prompt": "hi", "model": "complete-small"}');
   });
 
   test('an input holding a placeholder is sent as text, never filled in', async () => {

@@ -75,7 +75,7 @@ export function startMockCustom(): Promise<MockCustom> {
       const topN = typeof body.top_n === 'number' ? body.top_n : scored.length;
       return { results: scored.slice(0, topN) };
     }),
-    route(get, 'completion', (body) => ({ choices: strings(body.prompt).map((text) => ({ text: `Echo: ${text}` })) })),
+    route(get, 'completion', (body) => ({ choices: [{ text: `Echo: ${String(body.prompt)}` }] })),
   ];
   self = new MockCustom('custom', routes, {
     errorBody: (status) => errorBody(status === 429 ? 'rate limited' : `upstream error ${status}`),
