@@ -75,7 +75,10 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
 
     async prepareEndpoint(context) {
       checkEndpoint(context.endpoint.taskType, settingsOf(context), secretsOf(context), parametersOf(context));
-      return context.endpoint.serviceSettings;
+      const { headers, ...rest } = context.endpoint.serviceSettings;
+      if (!headers) return rest;
+      // removeNullValues: a header set to null is not stored.
+      return { ...rest, headers: Object.fromEntries(Object.entries(headers as Record<string, unknown>).filter(([, value]) => value !== null)) };
     },
 
     async textEmbedding(context, { input, inputType }) {

@@ -74,6 +74,8 @@ describe('the upstream request', () => {
     expect(sent.query).toEqual({ fixed: '1', region: 'eu west', key: `k ${CUSTOM_API_KEY}` });
     expect(sent.headers['x-region']).toBe('eu west');
     expect(sent.headers['x-dropped']).toBeUndefined();
+    const stored = (await server.call('GET', `/_inference/${id}`)).json.endpoints[0].service_settings;
+    expect(stored.headers).toEqual({ Authorization: 'Bearer ${api_key}', 'X-Region': '${region}' });
     expect(sent.headers['content-type']).toBe('application/json');
   });
 
