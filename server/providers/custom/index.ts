@@ -71,7 +71,8 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
     validationInputType: () => undefined,
     // CustomServiceIntegrationValidator: top_n and return_documents given, for templates that use them.
     rerankValidation: { input: ['how big'], query: 'test query', topN: 1, returnDocuments: true },
-    embeddingValidation: { defaultSimilarity: 'dot_product', userDimensionsMustMatch: true },
+    // CustomServiceSettings has no dimensionsSetByUser: the returned size wins over a user's.
+    embeddingValidation: { defaultSimilarity: 'dot_product', userDimensionsMustMatch: false },
 
     async prepareEndpoint(context) {
       checkEndpoint(context.endpoint.taskType, settingsOf(context), secretsOf(context), parametersOf(context));

@@ -116,6 +116,12 @@ describe('the answer, read through the paths', () => {
     expect(fetched.text).not.toContain(CUSTOM_API_KEY);
   });
 
+  test("a user's dimensions give way to the returned size, as CustomServiceSettings has no dimensions set by user", async () => {
+    const id = await create('text_embedding', customBody('text_embedding', { dimensions: 99, similarity: 'cosine' }));
+    const settings = (await server.call('GET', `/_inference/${id}`)).json.endpoints[0].service_settings;
+    expect(settings).toMatchObject({ dimensions: 4, similarity: 'cosine' });
+  });
+
   test('byte embeddings are text_embedding_bytes', async () => {
     const id = await create('text_embedding', customBody('text_embedding', { response: { json_parser: { text_embeddings: '$.data[*].embedding', embedding_type: 'byte' } } }));
     mock.answerWith('embeddings', () => ({ status: 200, body: { data: [{ embedding: [1, -2, 127] }] } }));
