@@ -746,7 +746,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -2931,6 +2931,178 @@ export interface components {
          * @description Cohere models (embed, rerank and command models on api.cohere.ai).
          */
         Cohere: components["schemas"]["CohereTextEmbedding"] | components["schemas"]["CohereRerank"] | components["schemas"]["CohereCompletion"];
+        /**
+         * URL
+         * @description The URL to POST to; `${name}` templates are filled in from secret_parameters and task parameters.
+         */
+        "url-4": string;
+        /**
+         * Headers
+         * @description Headers sent with each request (templates allowed); `Content-Type` defaults to `application/json`.
+         */
+        headers: {
+            [key: string]: string | null;
+        };
+        /**
+         * Query Parameters
+         * @description `[key, value]` pairs appended to the URL in order (templates allowed in values).
+         */
+        query_parameters: string[][];
+        /**
+         * Request
+         * @description The JSON body template. Placeholders `${input}`, `${input_type}`, `${query}`, `${top_n}`, `${return_documents}` and the keys of secret_parameters and task parameters are replaced by JSON values, so they are written unquoted.
+         */
+        request: string;
+        /**
+         * Secret Parameters
+         * @description Secret values for `${name}` templates (API keys). Never returned.
+         */
+        secret_parameters: {
+            [key: string]: string;
+        };
+        /**
+         * Input Type
+         * @description How `${input_type}` is written for each input type, and its value otherwise.
+         */
+        "input_type-2": {
+            translation?: {
+                ingest?: string;
+                search?: string;
+                classification?: string;
+                clustering?: string;
+            };
+            default?: string;
+        };
+        /**
+         * Batch Size
+         * @description The most inputs one request carries.
+         * @default 10
+         */
+        batch_size: number;
+        CustomTextEmbeddingResponse: {
+            json_parser: {
+                /** @description Path of the vectors, e.g. `$.data[*].embedding`. */
+                text_embeddings: string;
+                /**
+                 * @default float
+                 * @enum {string}
+                 */
+                embedding_type?: "float" | "byte" | "bit" | "binary";
+            };
+        };
+        CustomEmbeddingServiceSettings: {
+            url: components["schemas"]["url-4"];
+            headers?: components["schemas"]["headers"];
+            query_parameters?: components["schemas"]["query_parameters"];
+            request: components["schemas"]["request"];
+            secret_parameters: components["schemas"]["secret_parameters"];
+            input_type?: components["schemas"]["input_type-2"];
+            batch_size?: components["schemas"]["batch_size"];
+            rate_limit?: components["schemas"]["rate_limit-4"];
+            response: components["schemas"]["CustomTextEmbeddingResponse"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            dimensions?: components["schemas"]["Dimensions"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+        };
+        CustomTaskSettings: {
+            /**
+             * Parameters
+             * @description Values for `${name}` templates; a request's parameters are merged over the stored ones.
+             */
+            parameters?: {
+                [key: string]: string | number | boolean | null;
+            };
+        };
+        CustomTextEmbedding: {
+            /** @constant */
+            service: "custom";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["CustomEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["CustomTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        CustomSparseResponse: {
+            json_parser: {
+                token_path: string;
+                weight_path: string;
+            };
+        };
+        CustomSparseServiceSettings: {
+            url: components["schemas"]["url-4"];
+            headers?: components["schemas"]["headers"];
+            query_parameters?: components["schemas"]["query_parameters"];
+            request: components["schemas"]["request"];
+            secret_parameters: components["schemas"]["secret_parameters"];
+            input_type?: components["schemas"]["input_type-2"];
+            batch_size?: components["schemas"]["batch_size"];
+            rate_limit?: components["schemas"]["rate_limit-4"];
+            response: components["schemas"]["CustomSparseResponse"];
+        };
+        CustomSparseEmbedding: {
+            /** @constant */
+            service: "custom";
+            /** @constant */
+            task_type?: "sparse_embedding";
+            service_settings: components["schemas"]["CustomSparseServiceSettings"];
+            task_settings?: components["schemas"]["CustomTaskSettings"];
+        };
+        CustomRerankResponse: {
+            json_parser: {
+                relevance_score: string;
+                reranked_index?: string;
+                document_text?: string;
+            };
+        };
+        CustomRerankServiceSettings: {
+            url: components["schemas"]["url-4"];
+            headers?: components["schemas"]["headers"];
+            query_parameters?: components["schemas"]["query_parameters"];
+            request: components["schemas"]["request"];
+            secret_parameters: components["schemas"]["secret_parameters"];
+            input_type?: components["schemas"]["input_type-2"];
+            batch_size?: components["schemas"]["batch_size"];
+            rate_limit?: components["schemas"]["rate_limit-4"];
+            response: components["schemas"]["CustomRerankResponse"];
+        };
+        CustomRerank: {
+            /** @constant */
+            service: "custom";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["CustomRerankServiceSettings"];
+            task_settings?: components["schemas"]["CustomTaskSettings"];
+        };
+        CustomCompletionResponse: {
+            json_parser: {
+                completion_result: string;
+            };
+        };
+        CustomCompletionServiceSettings: {
+            url: components["schemas"]["url-4"];
+            headers?: components["schemas"]["headers"];
+            query_parameters?: components["schemas"]["query_parameters"];
+            request: components["schemas"]["request"];
+            secret_parameters: components["schemas"]["secret_parameters"];
+            input_type?: components["schemas"]["input_type-2"];
+            batch_size?: components["schemas"]["batch_size"];
+            rate_limit?: components["schemas"]["rate_limit-4"];
+            response: components["schemas"]["CustomCompletionResponse"];
+        };
+        CustomCompletion: {
+            /** @constant */
+            service: "custom";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["CustomCompletionServiceSettings"];
+            task_settings?: components["schemas"]["CustomTaskSettings"];
+        };
+        /**
+         * Custom
+         * @description Any HTTP embedding, rerank or completion API, described by its request template and response paths.
+         */
+        Custom: components["schemas"]["CustomTextEmbedding"] | components["schemas"]["CustomSparseEmbedding"] | components["schemas"]["CustomRerank"] | components["schemas"]["CustomCompletion"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -3537,8 +3709,29 @@ export type SchemaCohereRerankTaskSettings = components['schemas']['CohereRerank
 export type SchemaCohereRerank = components['schemas']['CohereRerank'];
 export type SchemaCohereCompletion = components['schemas']['CohereCompletion'];
 export type SchemaCohere = components['schemas']['Cohere'];
+export type SchemaUrl_4 = components['schemas']['url-4'];
+export type SchemaHeaders_2 = components['schemas']['headers'];
+export type SchemaQueryParameters = components['schemas']['query_parameters'];
+export type SchemaRequest = components['schemas']['request'];
+export type SchemaSecretParameters = components['schemas']['secret_parameters'];
+export type SchemaInputType_2 = components['schemas']['input_type-2'];
+export type SchemaBatchSize = components['schemas']['batch_size'];
+export type SchemaCustomTextEmbeddingResponse = components['schemas']['CustomTextEmbeddingResponse'];
+export type SchemaCustomEmbeddingServiceSettings = components['schemas']['CustomEmbeddingServiceSettings'];
+export type SchemaCustomTaskSettings = components['schemas']['CustomTaskSettings'];
+export type SchemaCustomTextEmbedding = components['schemas']['CustomTextEmbedding'];
+export type SchemaCustomSparseResponse = components['schemas']['CustomSparseResponse'];
+export type SchemaCustomSparseServiceSettings = components['schemas']['CustomSparseServiceSettings'];
+export type SchemaCustomSparseEmbedding = components['schemas']['CustomSparseEmbedding'];
+export type SchemaCustomRerankResponse = components['schemas']['CustomRerankResponse'];
+export type SchemaCustomRerankServiceSettings = components['schemas']['CustomRerankServiceSettings'];
+export type SchemaCustomRerank = components['schemas']['CustomRerank'];
+export type SchemaCustomCompletionResponse = components['schemas']['CustomCompletionResponse'];
+export type SchemaCustomCompletionServiceSettings = components['schemas']['CustomCompletionServiceSettings'];
+export type SchemaCustomCompletion = components['schemas']['CustomCompletion'];
+export type SchemaCustom = components['schemas']['Custom'];
 export type SchemaInput = components['schemas']['Input'];
-export type SchemaInputType_2 = components['schemas']['InputType'];
+export type SchemaInputType_3 = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];
 export type SchemaTimeout = components['schemas']['Timeout'];
 export type SchemaInferenceResult = components['schemas']['InferenceResult'];

@@ -35,7 +35,7 @@ async function probe(provider: InferenceProvider, context: CallContext): Promise
       await provider.sparseEmbedding!(context, { input, inputType: 'ingest' });
       return undefined;
     case 'rerank':
-      await provider.rerank!(context, { input: VALIDATION_DOCUMENTS, query: VALIDATION_QUERY });
+      await provider.rerank!(context, provider.rerankValidation ?? { input: VALIDATION_DOCUMENTS, query: VALIDATION_QUERY });
       return undefined;
     case 'completion':
       await provider.completion!(context, { input });

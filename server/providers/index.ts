@@ -5,6 +5,7 @@ import { createProvider as alibabacloudAiSearch } from './alibabacloud-ai-search
 import { createProvider as azureopenai } from './azureopenai';
 import { createProvider as contextualai } from './contextualai';
 import { createProvider as cohere } from './cohere';
+import { createProvider as custom } from './custom';
 import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
@@ -24,6 +25,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   azureopenai,
   contextualai,
   cohere,
+  custom,
   deepseek,
   elasticsearch,
   fireworksai,

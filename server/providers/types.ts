@@ -74,6 +74,8 @@ export interface InferenceProvider {
   inputTypes?: InputTypeRule;
   /** The input type of the validation call's text embedding (default `ingest`, as Elasticsearch's INTERNAL_INGEST). */
   validationInputType?(context: CallContext): string | undefined;
+  /** The rerank the validation call makes (default: query `test query` over two documents). */
+  rerankValidation?: RerankInput;
   /** How the generic validation call (server/inference/validation-call.ts) reads a text embedding. */
   embeddingValidation?: EmbeddingValidation;
   /** `embedding` inputs the service takes beyond one text item per input (else refused as Elasticsearch does). */

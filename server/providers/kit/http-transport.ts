@@ -82,7 +82,13 @@ function abortError(deadline: Deadline): EsError {
 /** Elasticsearch's XContentType.JSON media type. */
 const JSON_MEDIA_TYPE = 'application/json; charset=UTF-8';
 
+/** A body already written as text (the custom service's filled-in template), sent as it is. */
+export class RawBody {
+  constructor(readonly text: string) {}
+}
+
 function encode(body: unknown, jsonType = JSON_MEDIA_TYPE): { contentType: string; text: string } {
+  if (body instanceof RawBody) return { contentType: jsonType, text: body.text };
   if (body instanceof URLSearchParams) return { contentType: 'application/x-www-form-urlencoded', text: body.toString() };
   return { contentType: jsonType, text: JSON.stringify(body) };
 }
