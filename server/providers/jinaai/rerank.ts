@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { CallContext } from '../../inference/call-context';
 import { cohereRerankBody } from '../cohere-compatible/rerank';
 import type { ProviderClient } from '../kit/provider-client';
+import { rankedAnswer } from '../kit/ranking';
 import { serviceSettings, taskSettings } from '../kit/settings';
 import type { RerankInput, RerankResult } from '../types';
 import { JSON_WITHOUT_CHARSET, RERANK_URL, jinaErrorDetails, jinaStatusPolicy } from './wire';
@@ -41,12 +42,6 @@ export async function jinaRerank(client: ProviderClient, context: CallContext, {
     errorDetails: jinaErrorDetails,
     contentType: JSON_WITHOUT_CHARSET,
   });
-  const ranked = answer.results
-    .filter(({ index }) => index < input.length)
-    .sort((a, b) => b.relevance_score - a.relevance_score)
-    .map(({ index, relevance_score, document }) => {
-      const text = textOf(document);
-      return { index, relevance_score, ...(text === undefined ? {} : { text }) };
-    });
-  return { rerank: top === undefined ? ranked : ranked.slice(0, top) };
+  const results = answer.results.map(({ index, relevance_score, document }) => ({ index, relevance_score, text: textOf(document) }));
+  return rankedAnswer(results, input.length, top);
 }

@@ -18,3 +18,11 @@ export function rankedByRelevance(scores: readonly Scored[], documents: readonly
 
 /** Whether every index names one of `count` inputs. */
 export const indexesWithin = (scores: readonly Scored[], count: number): boolean => scores.every(({ index }) => index < count);
+
+/** A provider's ranking that carries the documents' text itself: indexes outside the inputs dropped, highest score
+ * first, at most `topN`, the text kept where the provider gave it. */
+export function rankedAnswer(results: ReadonlyArray<Scored & { text?: string }>, count: number, topN?: number): RerankResult {
+  const sorted = results.filter(({ index }) => index < count).sort((a, b) => b.relevance_score - a.relevance_score);
+  const kept = topN === undefined ? sorted : sorted.slice(0, topN);
+  return { rerank: kept.map(({ index, relevance_score, text }) => ({ index, relevance_score, ...(text === undefined ? {} : { text }) })) };
+}

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { CallContext } from '../../inference/call-context';
 import type { ProviderClient } from '../kit/provider-client';
+import { rankedAnswer } from '../kit/ranking';
 import { serviceSettings, taskSettings } from '../kit/settings';
 import type { RerankInput, RerankResult } from '../types';
 import { JSON_WITHOUT_CHARSET, RERANK_URL, voyageErrorDetails, voyageStatusPolicy } from './wire';
@@ -35,9 +36,6 @@ export async function voyageRerank(client: ProviderClient, context: CallContext,
     errorDetails: voyageErrorDetails,
     contentType: JSON_WITHOUT_CHARSET,
   });
-  const ranked = answer.data
-    .filter(({ index }) => index < input.length)
-    .sort((a, b) => b.relevance_score - a.relevance_score)
-    .map(({ index, relevance_score, document }) => ({ index, relevance_score, ...(typeof document === 'string' ? { text: document } : {}) }));
-  return { rerank: topK === undefined ? ranked : ranked.slice(0, topK) };
+  const results = answer.data.map(({ index, relevance_score, document }) => ({ index, relevance_score, text: typeof document === 'string' ? document : undefined }));
+  return rankedAnswer(results, input.length, topK);
 }
