@@ -746,7 +746,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["OpenShiftAi"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -2295,6 +2295,134 @@ export interface components {
          * @description Models deployed on Red Hat OpenShift AI, at the whole URL of each deployment's API.
          */
         OpenShiftAi: components["schemas"]["OpenShiftAiTextEmbedding"] | components["schemas"]["OpenShiftAiCompletion"] | components["schemas"]["OpenShiftAiChatCompletion"] | components["schemas"]["OpenShiftAiRerank"];
+        /** @description A valid access token of your Hugging Face account. */
+        "api_key-4": components["schemas"]["ApiKey"];
+        /** @description The URL of the Hugging Face Inference Endpoint (the whole URL; nothing is appended). */
+        "url-3": components["schemas"]["Url"];
+        /**
+         * @default {
+         *       "requests_per_minute": 3000
+         *     }
+         */
+        HuggingFaceRateLimit: {
+            /**
+             * @description Minimize the number of rate limit errors.
+             * @default 3000
+             */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        HuggingFaceEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-4"];
+            url: components["schemas"]["url-3"];
+            /** @description Output vector length; the validation call's answer replaces it. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `cosine` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["HuggingFaceRateLimit"];
+        };
+        /**
+         * @example {
+         *       "service": "hugging_face",
+         *       "service_settings": {
+         *         "api_key": "hf_token",
+         *         "url": "https://my-endpoint.us-east-1.aws.endpoints.huggingface.cloud"
+         *       }
+         *     }
+         */
+        HuggingFaceTextEmbedding: {
+            /** @constant */
+            service: "hugging_face";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["HuggingFaceEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        HuggingFaceServiceSettings: {
+            /** @description A valid access token of your Hugging Face account. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /** @description The URL of the Hugging Face Inference Endpoint (the whole URL; nothing is appended). */
+            url: components["schemas"]["Url"];
+            rate_limit?: components["schemas"]["HuggingFaceRateLimit"];
+        };
+        HuggingFaceRerankTaskSettings: {
+            /**
+             * Top N
+             * @description How many documents to return; the request's `top_n` takes precedence.
+             */
+            top_n?: number;
+            /**
+             * Return Documents
+             * @description Whether the results carry the documents' text; the request's `return_documents` takes precedence.
+             */
+            return_documents?: boolean;
+        };
+        HuggingFaceRerank: {
+            /** @constant */
+            service: "hugging_face";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["HuggingFaceServiceSettings"];
+            task_settings?: components["schemas"]["HuggingFaceRerankTaskSettings"];
+        };
+        HuggingFaceChatServiceSettings: {
+            api_key: components["schemas"]["api_key-4"];
+            /** @description The URL of the endpoint's OpenAI-compatible chat API, e.g. `https://<endpoint>/v1/chat/completions`. */
+            url: components["schemas"]["Url"];
+            /** @description The model the requests name; when not set, they name none (the endpoint serves one). */
+            model_id?: components["schemas"]["ModelId"];
+            rate_limit?: components["schemas"]["HuggingFaceRateLimit"];
+        };
+        HuggingFaceCompletion: {
+            /** @constant */
+            service: "hugging_face";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["HuggingFaceChatServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        HuggingFaceChatCompletion: {
+            /** @constant */
+            service: "hugging_face";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["HuggingFaceChatServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * Hugging Face
+         * @description Models deployed on Hugging Face Inference Endpoints, at the whole URL of each endpoint.
+         */
+        HuggingFace: components["schemas"]["HuggingFaceTextEmbedding"] | components["schemas"]["HuggingFaceRerank"] | components["schemas"]["HuggingFaceCompletion"] | components["schemas"]["HuggingFaceChatCompletion"];
+        HuggingFaceElserServiceSettings: {
+            api_key: components["schemas"]["api_key-4"];
+            /** @description The URL of the Inference Endpoint serving ELSER (the whole URL; nothing is appended). */
+            url: components["schemas"]["Url"];
+            rate_limit?: components["schemas"]["HuggingFaceRateLimit"];
+        };
+        /**
+         * @example {
+         *       "service": "hugging_face_elser",
+         *       "service_settings": {
+         *         "api_key": "hf_token",
+         *         "url": "https://my-elser.us-east-1.aws.endpoints.huggingface.cloud"
+         *       }
+         *     }
+         */
+        HuggingFaceElserSparseEmbedding: {
+            /** @constant */
+            service: "hugging_face_elser";
+            /** @constant */
+            task_type?: "sparse_embedding";
+            service_settings: components["schemas"]["HuggingFaceElserServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * Hugging Face ELSER
+         * @description ELSER deployed on a Hugging Face Inference Endpoint (sparse_embedding only).
+         */
+        HuggingFaceElser: components["schemas"]["HuggingFaceElserSparseEmbedding"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -2843,6 +2971,21 @@ export type SchemaOpenShiftAiChatCompletion = components['schemas']['OpenShiftAi
 export type SchemaOpenShiftAiRerankTaskSettings = components['schemas']['OpenShiftAiRerankTaskSettings'];
 export type SchemaOpenShiftAiRerank = components['schemas']['OpenShiftAiRerank'];
 export type SchemaOpenShiftAi = components['schemas']['OpenShiftAi'];
+export type SchemaApiKey_4 = components['schemas']['api_key-4'];
+export type SchemaUrl_3 = components['schemas']['url-3'];
+export type SchemaHuggingFaceRateLimit = components['schemas']['HuggingFaceRateLimit'];
+export type SchemaHuggingFaceEmbeddingServiceSettings = components['schemas']['HuggingFaceEmbeddingServiceSettings'];
+export type SchemaHuggingFaceTextEmbedding = components['schemas']['HuggingFaceTextEmbedding'];
+export type SchemaHuggingFaceServiceSettings = components['schemas']['HuggingFaceServiceSettings'];
+export type SchemaHuggingFaceRerankTaskSettings = components['schemas']['HuggingFaceRerankTaskSettings'];
+export type SchemaHuggingFaceRerank = components['schemas']['HuggingFaceRerank'];
+export type SchemaHuggingFaceChatServiceSettings = components['schemas']['HuggingFaceChatServiceSettings'];
+export type SchemaHuggingFaceCompletion = components['schemas']['HuggingFaceCompletion'];
+export type SchemaHuggingFaceChatCompletion = components['schemas']['HuggingFaceChatCompletion'];
+export type SchemaHuggingFace = components['schemas']['HuggingFace'];
+export type SchemaHuggingFaceElserServiceSettings = components['schemas']['HuggingFaceElserServiceSettings'];
+export type SchemaHuggingFaceElserSparseEmbedding = components['schemas']['HuggingFaceElserSparseEmbedding'];
+export type SchemaHuggingFaceElser = components['schemas']['HuggingFaceElser'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

@@ -6,6 +6,8 @@ import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
 import { createProvider as groq } from './groq';
+import { createProvider as hugging_face } from './hugging_face';
+import { createProvider as hugging_face_elser } from './hugging_face/elser';
 import { createProvider as llama } from './llama';
 import { createProvider as mistral } from './mistral';
 import { createProvider as nvidia } from './nvidia';
@@ -20,6 +22,8 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   elasticsearch,
   fireworksai,
   groq,
+  hugging_face,
+  hugging_face_elser,
   llama,
   mistral,
   nvidia,
