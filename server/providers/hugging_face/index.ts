@@ -40,7 +40,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       url: (context) => chatSettings(context).url,
       model: (context) => chatSettings(context).model_id,
       tokenLimitField: 'max_tokens',
-      streamOptions: false,
+      streamOptions: true,
       requestName: 'Hugging Face completions',
       chatRequestName: 'hugging face chat completion',
       failedToSend,

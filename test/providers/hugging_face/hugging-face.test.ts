@@ -126,7 +126,7 @@ describe('completion and chat_completion on the OpenAI-compatible chat API', () 
     const id = newId('hf-chat');
     await createEndpoint(service, 'chat_completion', id, endpoint('/v1/chat/completions'));
     await postRaw(service.server, `/_inference/chat_completion/${id}/_stream`, { messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 2 });
-    expect(onlyRequest(service.mock, 'chat').rawBody).toBe('{"messages":[{"content":"hi","role":"user"}],"max_tokens":2,"n":1,"stream":true}');
+    expect(onlyRequest(service.mock, 'chat').rawBody).toBe('{"messages":[{"content":"hi","role":"user"}],"max_tokens":2,"n":1,"stream":true,"stream_options":{"include_usage":true}}');
     const named = newId('hf-completion');
     await createEndpoint(service, 'completion', named, endpoint('/v1/chat/completions', { model_id: 'meta-llama/Llama-3.1-8B-Instruct' }));
     const answer = await service.server.call('POST', `/_inference/completion/${named}`, { input: 'Say hi' });
