@@ -1,5 +1,5 @@
 /** What is hugging_face_elser's own (reference §8.7), as Elasticsearch's HuggingFaceElser classes send and read it. */
-import { expectEsError } from '../../support/assertions';
+import { expectEsError, expectSimpleEsError } from '../../support/assertions';
 import { bodyOf, createEndpoint, newId, onlyRequest, withMockedService } from '../../support/service-setup';
 import { HUGGING_FACE_TOKEN, startMockHuggingFaceElser } from './mock-hugging-face';
 
@@ -20,7 +20,7 @@ test('PUT validates with {"inputs"} and stores ELSER\'s token limit', async () =
 
 test('max_input_tokens is not a setting the user gives', async () => {
   const put = await service.server.call('PUT', `/_inference/sparse_embedding/${newId('hfe-max')}`, endpoint({ max_input_tokens: 100 }));
-  expect(put.status).toBe(400);
+  expectSimpleEsError(put, 400, 'status_exception', 'Model configuration contains settings [{max_input_tokens=<redacted>}] unknown to the [hugging_face_elser] service');
 });
 
 test('one {token: weight} object per input, in input order; inputs over 512 tokens are cut and marked truncated', async () => {

@@ -1,5 +1,5 @@
 /** What is Hugging Face's own (reference §8.7), as Elasticsearch's HuggingFace classes send and read it. */
-import { expectEsError, onlyErrorFrame, postRaw } from '../../support/assertions';
+import { expectEsError, expectSimpleEsError, onlyErrorFrame, postRaw } from '../../support/assertions';
 import { bodyOf, createEndpoint, newId, onlyRequest, withMockedService } from '../../support/service-setup';
 import type { JsonObject } from '../../support/mock-provider/mock-server';
 import { HUGGING_FACE_TOKEN, startMockHuggingFace } from './mock-hugging-face';
@@ -26,7 +26,7 @@ describe('text_embedding', () => {
 
   test('model_id is not a text_embedding setting', async () => {
     const put = await service.server.call('PUT', `/_inference/text_embedding/${newId('hf-model')}`, endpoint('/', { model_id: 'e5' }));
-    expect(put.status).toBe(400);
+    expectSimpleEsError(put, 400, 'status_exception', 'Model configuration contains settings [{model_id=e5}] unknown to the [hugging_face] service');
     expect(service.mock.requestsTo('embeddings')).toHaveLength(0);
   });
 
