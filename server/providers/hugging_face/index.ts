@@ -8,6 +8,7 @@ import { bearerAuth } from '../kit/auth-headers';
 import { failedToSendTask } from '../kit/provider-error';
 import { serviceSettings } from '../kit/settings';
 import { openAiCompatibleProvider } from '../openai-compatible';
+import { openAiErrorDetails } from '../openai-compatible/schemas';
 import type { InferenceProvider, ProviderDependencies } from '../types';
 import { huggingFaceVectors } from './embeddings';
 import { huggingFaceRerank } from './rerank';
@@ -45,6 +46,8 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       chatRequestName: 'hugging face chat completion',
       failedToSend,
       contentType: JSON_WITHOUT_CHARSET,
+      // completion uses OpenAI's chat handler (and error body); only the unified chat route reads Hugging Face's.
+      completionErrors: { errorDetails: openAiErrorDetails },
       chatErrors: { errorDetails: huggingFaceErrorDetails, unifiedErrorType: 'hugging_face_error' },
     },
   });

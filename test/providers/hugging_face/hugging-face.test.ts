@@ -134,6 +134,18 @@ describe('completion and chat_completion on the OpenAI-compatible chat API', () 
     expect(bodyOf(onlyRequest(service.mock, 'chat'))).toMatchObject({ model: 'meta-llama/Llama-3.1-8B-Instruct', stream: false });
   });
 
+  test("completion errors are read as OpenAI's chat handler reads them", async () => {
+    const id = newId('hf-completion-err');
+    await createEndpoint(service, 'completion', id, endpoint('/v1/chat/completions'));
+    service.mock.enqueueFault('chat', { kind: 'status', status: 400, body: { error: { message: 'Template error', type: 'invalid_request_error' } } });
+    expectEsError(
+      await service.server.call('POST', `/_inference/completion/${id}`, { input: 'x' }),
+      400,
+      'status_exception',
+      `Received a bad request status code for request from inference entity id [${id}] status [400]. Error message: [Template error]`,
+    );
+  });
+
   test('chat errors quote {"error"}, typed hugging_face_error', async () => {
     const id = newId('hf-chat-err');
     await createEndpoint(service, 'chat_completion', id, endpoint('/v1/chat/completions'));
