@@ -746,7 +746,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -2423,6 +2423,231 @@ export interface components {
          * @description ELSER deployed on a Hugging Face Inference Endpoint (sparse_embedding only).
          */
         HuggingFaceElser: components["schemas"]["HuggingFaceElserSparseEmbedding"];
+        ContextualAiServiceSettings: {
+            /** @description The Contextual AI API key. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /** @description The rerank model, e.g. `ctxl-rerank-v2-instruct-multilingual`. */
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * @default {
+             *       "requests_per_minute": 1000
+             *     }
+             */
+            rate_limit?: {
+                /** @default 1000 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        ContextualAiRerankTaskSettings: {
+            /**
+             * Instruction
+             * @description Instructions for the reranking model (e.g. which documents to prefer), sent as Contextual AI's `instruction`.
+             */
+            instruction?: string;
+            /**
+             * Top N
+             * @description How many documents to return; the request's `top_n` takes precedence.
+             */
+            top_n?: number;
+            /**
+             * Top K
+             * @description The name Elasticsearch's API specification and clients give `top_n` (its server knows only `top_n`); taken as `top_n` when that is not set.
+             */
+            top_k?: number;
+        };
+        /**
+         * @example {
+         *       "service": "contextualai",
+         *       "service_settings": {
+         *         "api_key": "contextual-ai-key",
+         *         "model_id": "ctxl-rerank-v2-instruct-multilingual-mini"
+         *       },
+         *       "task_settings": {
+         *         "instruction": "Prefer recent documents.",
+         *         "top_n": 3
+         *       }
+         *     }
+         */
+        ContextualAiRerank: {
+            /** @constant */
+            service: "contextualai";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["ContextualAiServiceSettings"];
+            task_settings?: components["schemas"]["ContextualAiRerankTaskSettings"];
+        };
+        /**
+         * Contextual AI
+         * @description Contextual AI's rerank models (`ctxl-rerank-*`).
+         */
+        ContextualAi: components["schemas"]["ContextualAiRerank"];
+        /** @description The AlibabaCloud AI Search API key, sent as a Bearer token. Never returned. */
+        "api_key-5": components["schemas"]["ApiKey"];
+        /**
+         * Project ID
+         * @description The AI Search service to call, e.g. `ops-text-embedding-001`, `ops-text-sparse-embedding-001`, `ops-bge-reranker-larger`, `ops-qwen-turbo` (the last segment of the path).
+         */
+        service_id: string;
+        /**
+         * Host
+         * @description The host of the AI Search API endpoint of the workspace's region (e.g. `default-j01.platform-cn-shanghai.opensearch.aliyuncs.com`).
+         */
+        host: string;
+        /**
+         * Workspace
+         * @description The name of the workspace.
+         */
+        workspace: string;
+        /**
+         * HTTP Schema
+         * @description The scheme of the requests; `https` when not set.
+         * @enum {string}
+         */
+        http_schema: "https" | "http";
+        /**
+         * @default {
+         *       "requests_per_minute": 1000
+         *     }
+         */
+        "rate_limit-2": {
+            /** @default 1000 */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        AlibabaCloudSearchEmbeddingsServiceSettings: {
+            api_key: components["schemas"]["api_key-5"];
+            service_id: components["schemas"]["service_id"];
+            host: components["schemas"]["host"];
+            workspace: components["schemas"]["workspace"];
+            http_schema?: components["schemas"]["http_schema"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            /** @description Taken, but the validation call's vector size replaces it (the service's models have a fixed size). */
+            dimensions?: components["schemas"]["Dimensions"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["rate_limit-2"];
+        };
+        AlibabaCloudSearchEmbeddingsTaskSettings: {
+            /**
+             * Input Type
+             * @description Sent as AI Search's `input_type` (`ingest` as `document`, `search` as `query`) when the request gives none.
+             * @enum {string}
+             */
+            input_type?: "ingest" | "search";
+        };
+        /**
+         * @example {
+         *       "service": "alibabacloud-ai-search",
+         *       "service_settings": {
+         *         "api_key": "alibaba-key",
+         *         "service_id": "ops-text-embedding-001",
+         *         "host": "default-j01.platform-cn-shanghai.opensearch.aliyuncs.com",
+         *         "workspace": "default"
+         *       }
+         *     }
+         */
+        AlibabaCloudSearchTextEmbedding: {
+            /** @constant */
+            service: "alibabacloud-ai-search";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["AlibabaCloudSearchEmbeddingsServiceSettings"];
+            task_settings?: components["schemas"]["AlibabaCloudSearchEmbeddingsTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        AlibabaCloudSearchSparseServiceSettings: {
+            api_key: components["schemas"]["api_key-5"];
+            service_id: components["schemas"]["service_id"];
+            host: components["schemas"]["host"];
+            workspace: components["schemas"]["workspace"];
+            http_schema?: components["schemas"]["http_schema"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["rate_limit-2"];
+        };
+        /**
+         * Input Type
+         * @description Sent as AI Search's `input_type` (`ingest` as `document`, `search` as `query`) when the request gives none.
+         * @enum {string}
+         */
+        input_type: "ingest" | "search";
+        AlibabaCloudSearchSparseTaskSettings: {
+            input_type?: components["schemas"]["input_type"];
+            /**
+             * Return Token
+             * @description Whether AI Search returns the tokens' text; with it the tokens are keyed by text, else by token id.
+             */
+            return_token?: boolean;
+        };
+        AlibabaCloudSearchSparseEmbedding: {
+            /** @constant */
+            service: "alibabacloud-ai-search";
+            /** @constant */
+            task_type?: "sparse_embedding";
+            service_settings: components["schemas"]["AlibabaCloudSearchSparseServiceSettings"];
+            task_settings?: components["schemas"]["AlibabaCloudSearchSparseTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        AlibabaCloudSearchServiceSettings: {
+            /** @description The AlibabaCloud AI Search API key, sent as a Bearer token. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /**
+             * Project ID
+             * @description The AI Search service to call, e.g. `ops-text-embedding-001`, `ops-text-sparse-embedding-001`, `ops-bge-reranker-larger`, `ops-qwen-turbo` (the last segment of the path).
+             */
+            service_id: string;
+            /**
+             * Host
+             * @description The host of the AI Search API endpoint of the workspace's region (e.g. `default-j01.platform-cn-shanghai.opensearch.aliyuncs.com`).
+             */
+            host: string;
+            /**
+             * Workspace
+             * @description The name of the workspace.
+             */
+            workspace: string;
+            /**
+             * HTTP Schema
+             * @description The scheme of the requests; `https` when not set.
+             * @enum {string}
+             */
+            http_schema?: "https" | "http";
+            /**
+             * @default {
+             *       "requests_per_minute": 1000
+             *     }
+             */
+            rate_limit?: {
+                /** @default 1000 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        AlibabaCloudSearchRerank: {
+            /** @constant */
+            service: "alibabacloud-ai-search";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["AlibabaCloudSearchServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        AlibabaCloudSearchCompletionTaskSettings: {
+            /**
+             * Parameters
+             * @description Generation parameters sent as AI Search's `parameters` (e.g. `{"max_tokens": 64}`); a request's are merged over these.
+             */
+            parameters?: Record<string, unknown>;
+        };
+        AlibabaCloudSearchCompletion: {
+            /** @constant */
+            service: "alibabacloud-ai-search";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["AlibabaCloudSearchServiceSettings"];
+            task_settings?: components["schemas"]["AlibabaCloudSearchCompletionTaskSettings"];
+        };
+        /**
+         * AlibabaCloud AI Search
+         * @description Alibaba Cloud AI Search's embedding, sparse embedding, rerank and text generation services of a workspace.
+         */
+        AlibabaCloudSearch: components["schemas"]["AlibabaCloudSearchTextEmbedding"] | components["schemas"]["AlibabaCloudSearchSparseEmbedding"] | components["schemas"]["AlibabaCloudSearchRerank"] | components["schemas"]["AlibabaCloudSearchCompletion"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -2986,8 +3211,30 @@ export type SchemaHuggingFace = components['schemas']['HuggingFace'];
 export type SchemaHuggingFaceElserServiceSettings = components['schemas']['HuggingFaceElserServiceSettings'];
 export type SchemaHuggingFaceElserSparseEmbedding = components['schemas']['HuggingFaceElserSparseEmbedding'];
 export type SchemaHuggingFaceElser = components['schemas']['HuggingFaceElser'];
+export type SchemaContextualAiServiceSettings = components['schemas']['ContextualAiServiceSettings'];
+export type SchemaContextualAiRerankTaskSettings = components['schemas']['ContextualAiRerankTaskSettings'];
+export type SchemaContextualAiRerank = components['schemas']['ContextualAiRerank'];
+export type SchemaContextualAi = components['schemas']['ContextualAi'];
+export type SchemaApiKey_5 = components['schemas']['api_key-5'];
+export type SchemaServiceId = components['schemas']['service_id'];
+export type SchemaHost = components['schemas']['host'];
+export type SchemaWorkspace = components['schemas']['workspace'];
+export type SchemaHttpSchema = components['schemas']['http_schema'];
+export type SchemaRateLimit_2_2 = components['schemas']['rate_limit-2'];
+export type SchemaAlibabaCloudSearchEmbeddingsServiceSettings = components['schemas']['AlibabaCloudSearchEmbeddingsServiceSettings'];
+export type SchemaAlibabaCloudSearchEmbeddingsTaskSettings = components['schemas']['AlibabaCloudSearchEmbeddingsTaskSettings'];
+export type SchemaAlibabaCloudSearchTextEmbedding = components['schemas']['AlibabaCloudSearchTextEmbedding'];
+export type SchemaAlibabaCloudSearchSparseServiceSettings = components['schemas']['AlibabaCloudSearchSparseServiceSettings'];
+export type SchemaInputType = components['schemas']['input_type'];
+export type SchemaAlibabaCloudSearchSparseTaskSettings = components['schemas']['AlibabaCloudSearchSparseTaskSettings'];
+export type SchemaAlibabaCloudSearchSparseEmbedding = components['schemas']['AlibabaCloudSearchSparseEmbedding'];
+export type SchemaAlibabaCloudSearchServiceSettings = components['schemas']['AlibabaCloudSearchServiceSettings'];
+export type SchemaAlibabaCloudSearchRerank = components['schemas']['AlibabaCloudSearchRerank'];
+export type SchemaAlibabaCloudSearchCompletionTaskSettings = components['schemas']['AlibabaCloudSearchCompletionTaskSettings'];
+export type SchemaAlibabaCloudSearchCompletion = components['schemas']['AlibabaCloudSearchCompletion'];
+export type SchemaAlibabaCloudSearch = components['schemas']['AlibabaCloudSearch'];
 export type SchemaInput = components['schemas']['Input'];
-export type SchemaInputType = components['schemas']['InputType'];
+export type SchemaInputType_2 = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];
 export type SchemaTimeout = components['schemas']['Timeout'];
 export type SchemaInferenceResult = components['schemas']['InferenceResult'];

@@ -1,7 +1,9 @@
 /** Every service infergate speaks, by the name the spec gives it. Adding a service: its folder, its spec file
  * (spec/services/), its import and its entry here. */
 import { createProvider as ai21 } from './ai21';
+import { createProvider as alibabacloudAiSearch } from './alibabacloud-ai-search';
 import { createProvider as azureopenai } from './azureopenai';
+import { createProvider as contextualai } from './contextualai';
 import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
@@ -17,7 +19,9 @@ import type { ProviderFactory } from './types';
 
 export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   ai21,
+  'alibabacloud-ai-search': alibabacloudAiSearch,
   azureopenai,
+  contextualai,
   deepseek,
   elasticsearch,
   fireworksai,

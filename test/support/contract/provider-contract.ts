@@ -24,16 +24,16 @@ export interface ProviderContract<M extends MockProvider> {
   secrets: readonly string[];
   /** Statuses Elasticsearch retries for the task type (default: its OpenAI handlers'). */
   retried?(taskType: TaskType): readonly number[];
-  /** The retried server error the retry tests use, and Elasticsearch's prefix for it (default: 500, a server error). */
+  /** For a service whose 500s are not retried: the server error its handler does retry, and Elasticsearch's prefix. */
   retriedServerError?(taskType: TaskType): { status: number; prefix: string };
   /** False for a service without a `rate_limit` setting. */
   rateLimited?: boolean;
+  /** False for a service whose completion does not stream (Elasticsearch answers its `_stream` with a 405). */
+  streams?: boolean;
 }
 
 const DEFAULT_RETRIED = (taskType: TaskType): readonly number[] =>
   taskType === 'completion' || taskType === 'chat_completion' ? [500, 503] : [500, 503, 429];
-
-const DEFAULT_RETRIED_SERVER_ERROR = () => ({ status: 500, prefix: 'Received a server error status code' });
 
 let counter = 0;
 const newId = (service: string, taskType: TaskType) => `${service}-${taskType}-${++counter}`.replace(/_/g, '-');
@@ -56,7 +56,6 @@ async function closedPort(): Promise<number> {
 export function describeProviderContract<M extends MockProvider>(contract: ProviderContract<M>): void {
   const { service } = contract;
   const retried = contract.retried ?? DEFAULT_RETRIED;
-  const retriedServerError = contract.retriedServerError ?? DEFAULT_RETRIED_SERVER_ERROR;
 
   describe(`the ${service} provider contract`, () => {
     let mock: M;
@@ -115,7 +114,7 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
         expect(mock.requestsTo(route)).toHaveLength(1);
       });
 
-      const final: Array<[number, number]> = [[401, 401], [404, 404], ...[500, 502].filter((s) => !retried(taskType).includes(s)).map((s): [number, number] => [s, 400])];
+      const final: Array<[number, number]> = [[401, 401], [404, 404], ...[502].filter((s) => !retried(taskType).includes(s)).map((s): [number, number] => [s, 400])];
       test.each(final)('a provider %i is answered as %i and not retried', async (providerStatus, status) => {
         const id = await create(taskType);
         mock.enqueueFault(route, { kind: 'status', status: providerStatus });
@@ -125,22 +124,50 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
         expect(mock.requestsTo(route)).toHaveLength(1);
       });
 
-      test(`a provider ${retriedServerError(taskType).status} is retried and the next answer used`, async () => {
-        const id = await create(taskType);
-        mock.enqueueFault(route, { kind: 'status', status: retriedServerError(taskType).status, headers: { 'retry-after': '0' } });
-        expectGoodAnswer(taskType, await infer(server, taskType, id));
-        expect(mock.requestsTo(route)).toHaveLength(2);
-      });
+      if (retried(taskType).includes(500)) {
+        test('a provider 500 is retried and the next answer used', async () => {
+          const id = await create(taskType);
+          mock.enqueueFault(route, { kind: 'status', status: 500, headers: { 'retry-after': '0' } });
+          expectGoodAnswer(taskType, await infer(server, taskType, id));
+          expect(mock.requestsTo(route)).toHaveLength(2);
+        });
 
-      test(`a persistent ${retriedServerError(taskType).status} stops after three attempts, answered as 400`, async () => {
-        const { status, prefix } = retriedServerError(taskType);
-        const id = await create(taskType);
-        for (let i = 0; i < 4; i++) mock.enqueueFault(route, { kind: 'status', status });
-        const failure = failureOf(await infer(server, taskType, id));
-        expect(failure.status).toBe(400);
-        expect(failure.reason.startsWith(`${prefix} for request from inference entity id [${id}] status [${status}]`)).toBe(true);
-        expect(mock.requestsTo(route)).toHaveLength(3);
-      });
+        test('a persistent 500 stops after three attempts, answered as 400', async () => {
+          const id = await create(taskType);
+          for (let i = 0; i < 4; i++) mock.enqueueFault(route, { kind: 'status', status: 500 });
+          const failure = failureOf(await infer(server, taskType, id));
+          expect(failure.status).toBe(400);
+          expect(failure.reason).toMatch(new RegExp(`^Received a server error status code for request from inference entity id \\[${id}\\] status \\[500\\]`));
+          expect(mock.requestsTo(route)).toHaveLength(3);
+        });
+      } else {
+        test("a provider 500 is not retried, as Elasticsearch's handler does not: answered as 400", async () => {
+          const id = await create(taskType);
+          mock.enqueueFault(route, { kind: 'status', status: 500 });
+          const failure = failureOf(await infer(server, taskType, id));
+          expect(failure.status).toBe(400);
+          expect(failure.reason).toMatch(new RegExp(`^Received a server error status code for request from inference entity id \\[${id}\\] status \\[500\\]`));
+          expect(mock.requestsTo(route)).toHaveLength(1);
+        });
+        if (contract.retriedServerError) {
+          test(`a provider ${contract.retriedServerError!(taskType).status} is retried and the next answer used`, async () => {
+            const id = await create(taskType);
+            mock.enqueueFault(route, { kind: 'status', status: contract.retriedServerError!(taskType).status, headers: { 'retry-after': '0' } });
+            expectGoodAnswer(taskType, await infer(server, taskType, id));
+            expect(mock.requestsTo(route)).toHaveLength(2);
+          });
+
+          test(`a persistent ${contract.retriedServerError!(taskType).status} stops after three attempts, answered as 400`, async () => {
+            const { status, prefix } = contract.retriedServerError!(taskType);
+            const id = await create(taskType);
+            for (let i = 0; i < 4; i++) mock.enqueueFault(route, { kind: 'status', status });
+            const failure = failureOf(await infer(server, taskType, id));
+            expect(failure.status).toBe(400);
+            expect(failure.reason.startsWith(`${prefix} for request from inference entity id [${id}] status [${status}]`)).toBe(true);
+            expect(mock.requestsTo(route)).toHaveLength(3);
+          });
+        }
+      }
 
       test(`a 429 is ${retried(taskType).includes(429) ? '' : 'not '}retried, as Elasticsearch's handler for ${taskType} does`, async () => {
         const id = await create(taskType);
@@ -175,7 +202,14 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
       });
 
       const streamed = STREAMED_ROUTE[taskType];
-      if (streamed) {
+      if (streamed && contract.streams === false) {
+        test('its stream route is refused, as Elasticsearch refuses it: 405 and no provider call', async () => {
+          const id = await create(taskType);
+          const response = await postRaw(server, streamed(id), streamBody(taskType));
+          expect(response.status).toBe(405);
+          expect(mock.requests).toHaveLength(0);
+        });
+      } else if (streamed) {
         test('its stream: Elasticsearch framing, then [DONE]', async () => {
           const id = await create(taskType);
           const response = await postRaw(server, streamed(id), streamBody(taskType));
