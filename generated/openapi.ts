@@ -746,7 +746,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -2451,6 +2451,134 @@ export interface components {
          * @description Models deployed on Red Hat OpenShift AI, at the whole URL of each deployment's API.
          */
         OpenShiftAi: components["schemas"]["OpenShiftAiTextEmbedding"] | components["schemas"]["OpenShiftAiCompletion"] | components["schemas"]["OpenShiftAiChatCompletion"] | components["schemas"]["OpenShiftAiRerank"];
+        /** @description A valid access token of your Hugging Face account. */
+        "api_key-5": components["schemas"]["ApiKey"];
+        /** @description The URL of the Hugging Face Inference Endpoint (the whole URL; nothing is appended). */
+        "url-3": components["schemas"]["Url"];
+        /**
+         * @default {
+         *       "requests_per_minute": 3000
+         *     }
+         */
+        HuggingFaceRateLimit: {
+            /**
+             * @description Minimize the number of rate limit errors.
+             * @default 3000
+             */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        HuggingFaceEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-5"];
+            url: components["schemas"]["url-3"];
+            /** @description Output vector length; the validation call's answer replaces it. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `cosine` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["HuggingFaceRateLimit"];
+        };
+        /**
+         * @example {
+         *       "service": "hugging_face",
+         *       "service_settings": {
+         *         "api_key": "hf_token",
+         *         "url": "https://my-endpoint.us-east-1.aws.endpoints.huggingface.cloud"
+         *       }
+         *     }
+         */
+        HuggingFaceTextEmbedding: {
+            /** @constant */
+            service: "hugging_face";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["HuggingFaceEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        HuggingFaceServiceSettings: {
+            /** @description A valid access token of your Hugging Face account. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /** @description The URL of the Hugging Face Inference Endpoint (the whole URL; nothing is appended). */
+            url: components["schemas"]["Url"];
+            rate_limit?: components["schemas"]["HuggingFaceRateLimit"];
+        };
+        HuggingFaceRerankTaskSettings: {
+            /**
+             * Top N
+             * @description How many documents to return; the request's `top_n` takes precedence.
+             */
+            top_n?: number;
+            /**
+             * Return Documents
+             * @description Whether the results carry the documents' text; the request's `return_documents` takes precedence.
+             */
+            return_documents?: boolean;
+        };
+        HuggingFaceRerank: {
+            /** @constant */
+            service: "hugging_face";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["HuggingFaceServiceSettings"];
+            task_settings?: components["schemas"]["HuggingFaceRerankTaskSettings"];
+        };
+        HuggingFaceChatServiceSettings: {
+            api_key: components["schemas"]["api_key-5"];
+            /** @description The URL of the endpoint's OpenAI-compatible chat API, e.g. `https://<endpoint>/v1/chat/completions`. */
+            url: components["schemas"]["Url"];
+            /** @description The model the requests name; when not set, they name none (the endpoint serves one). */
+            model_id?: components["schemas"]["ModelId"];
+            rate_limit?: components["schemas"]["HuggingFaceRateLimit"];
+        };
+        HuggingFaceCompletion: {
+            /** @constant */
+            service: "hugging_face";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["HuggingFaceChatServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        HuggingFaceChatCompletion: {
+            /** @constant */
+            service: "hugging_face";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["HuggingFaceChatServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * Hugging Face
+         * @description Models deployed on Hugging Face Inference Endpoints, at the whole URL of each endpoint.
+         */
+        HuggingFace: components["schemas"]["HuggingFaceTextEmbedding"] | components["schemas"]["HuggingFaceRerank"] | components["schemas"]["HuggingFaceCompletion"] | components["schemas"]["HuggingFaceChatCompletion"];
+        HuggingFaceElserServiceSettings: {
+            api_key: components["schemas"]["api_key-5"];
+            /** @description The URL of the Inference Endpoint serving ELSER (the whole URL; nothing is appended). */
+            url: components["schemas"]["Url"];
+            rate_limit?: components["schemas"]["HuggingFaceRateLimit"];
+        };
+        /**
+         * @example {
+         *       "service": "hugging_face_elser",
+         *       "service_settings": {
+         *         "api_key": "hf_token",
+         *         "url": "https://my-elser.us-east-1.aws.endpoints.huggingface.cloud"
+         *       }
+         *     }
+         */
+        HuggingFaceElserSparseEmbedding: {
+            /** @constant */
+            service: "hugging_face_elser";
+            /** @constant */
+            task_type?: "sparse_embedding";
+            service_settings: components["schemas"]["HuggingFaceElserServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * Hugging Face ELSER
+         * @description ELSER deployed on a Hugging Face Inference Endpoint (sparse_embedding only).
+         */
+        HuggingFaceElser: components["schemas"]["HuggingFaceElserSparseEmbedding"];
         ContextualAiServiceSettings: {
             /** @description The Contextual AI API key. Never returned. */
             api_key: $Write<components["schemas"]["ApiKey"]>;
@@ -2510,7 +2638,7 @@ export interface components {
          */
         ContextualAi: components["schemas"]["ContextualAiRerank"];
         /** @description The AlibabaCloud AI Search API key, sent as a Bearer token. Never returned. */
-        "api_key-5": components["schemas"]["ApiKey"];
+        "api_key-6": components["schemas"]["ApiKey"];
         /**
          * Project ID
          * @description The AI Search service to call, e.g. `ops-text-embedding-001`, `ops-text-sparse-embedding-001`, `ops-bge-reranker-larger`, `ops-qwen-turbo` (the last segment of the path).
@@ -2542,7 +2670,7 @@ export interface components {
             requests_per_minute?: unknown;
         } & components["schemas"]["RateLimit"];
         AlibabaCloudSearchEmbeddingsServiceSettings: {
-            api_key: components["schemas"]["api_key-5"];
+            api_key: components["schemas"]["api_key-6"];
             service_id: components["schemas"]["service_id"];
             host: components["schemas"]["host"];
             workspace: components["schemas"]["workspace"];
@@ -2583,7 +2711,7 @@ export interface components {
             chunking_settings?: components["schemas"]["ChunkingSettings"];
         };
         AlibabaCloudSearchSparseServiceSettings: {
-            api_key: components["schemas"]["api_key-5"];
+            api_key: components["schemas"]["api_key-6"];
             service_id: components["schemas"]["service_id"];
             host: components["schemas"]["host"];
             workspace: components["schemas"]["workspace"];
@@ -2677,9 +2805,9 @@ export interface components {
          */
         AlibabaCloudSearch: components["schemas"]["AlibabaCloudSearchTextEmbedding"] | components["schemas"]["AlibabaCloudSearchSparseEmbedding"] | components["schemas"]["AlibabaCloudSearchRerank"] | components["schemas"]["AlibabaCloudSearchCompletion"];
         /** @description The Voyage AI API key. Never returned. */
-        "api_key-6": components["schemas"]["ApiKey"];
+        "api_key-7": components["schemas"]["ApiKey"];
         VoyageAiEmbeddingServiceSettings: {
-            api_key: components["schemas"]["api_key-6"];
+            api_key: components["schemas"]["api_key-7"];
             model_id: components["schemas"]["ModelId"];
             rate_limit?: components["schemas"]["rate_limit-2"];
             /** @description Sent as Voyage's `output_dimension`. The size the validation call returns is stored, and sent with every request after. */
@@ -2782,7 +2910,7 @@ export interface components {
          */
         VoyageAi: components["schemas"]["VoyageAiTextEmbedding"] | components["schemas"]["VoyageAiRerank"];
         /** @description The Cohere API key. Never returned. */
-        "api_key-7": components["schemas"]["ApiKey"];
+        "api_key-8": components["schemas"]["ApiKey"];
         /** @description The name of the model (required by Cohere's V2 API, which new endpoints use). */
         "model_id-3": components["schemas"]["ModelId"];
         /**
@@ -2794,7 +2922,7 @@ export interface components {
          * URL
          * @description Kept for compatibility; requests go to api.cohere.ai.
          */
-        "url-3": string;
+        "url-4": string;
         /**
          * @default {
          *       "requests_per_minute": 10000
@@ -2805,10 +2933,10 @@ export interface components {
             requests_per_minute?: unknown;
         } & components["schemas"]["RateLimit"];
         CohereEmbeddingServiceSettings: {
-            api_key: components["schemas"]["api_key-7"];
+            api_key: components["schemas"]["api_key-8"];
             model_id?: components["schemas"]["model_id-3"];
             model?: components["schemas"]["model"];
-            url?: components["schemas"]["url-3"];
+            url?: components["schemas"]["url-4"];
             /**
              * Embedding Type
              * @description The vectors Cohere returns: `float` (`text_embedding`), `byte`/`int8` (`text_embedding_bytes`), `bit`/`binary` (`text_embedding_bits`, packed eight to a byte). Stored as the element type: `float`, `byte` or `bit`.
@@ -2935,7 +3063,7 @@ export interface components {
          * URL
          * @description The URL to POST to; `${name}` templates are filled in from secret_parameters and task parameters.
          */
-        "url-4": string;
+        "url-5": string;
         /**
          * Headers
          * @description Headers sent with each request (templates allowed); `Content-Type` defaults to `application/json`.
@@ -2991,7 +3119,7 @@ export interface components {
             };
         };
         CustomEmbeddingServiceSettings: {
-            url: components["schemas"]["url-4"];
+            url: components["schemas"]["url-5"];
             headers?: components["schemas"]["headers"];
             query_parameters?: components["schemas"]["query_parameters"];
             request: components["schemas"]["request"];
@@ -3030,7 +3158,7 @@ export interface components {
             };
         };
         CustomSparseServiceSettings: {
-            url: components["schemas"]["url-4"];
+            url: components["schemas"]["url-5"];
             headers?: components["schemas"]["headers"];
             query_parameters?: components["schemas"]["query_parameters"];
             request: components["schemas"]["request"];
@@ -3056,7 +3184,7 @@ export interface components {
             };
         };
         CustomRerankServiceSettings: {
-            url: components["schemas"]["url-4"];
+            url: components["schemas"]["url-5"];
             headers?: components["schemas"]["headers"];
             query_parameters?: components["schemas"]["query_parameters"];
             request: components["schemas"]["request"];
@@ -3080,7 +3208,7 @@ export interface components {
             };
         };
         CustomCompletionServiceSettings: {
-            url: components["schemas"]["url-4"];
+            url: components["schemas"]["url-5"];
             headers?: components["schemas"]["headers"];
             query_parameters?: components["schemas"]["query_parameters"];
             request: components["schemas"]["request"];
@@ -3665,11 +3793,26 @@ export type SchemaOpenShiftAiChatCompletion = components['schemas']['OpenShiftAi
 export type SchemaOpenShiftAiRerankTaskSettings = components['schemas']['OpenShiftAiRerankTaskSettings'];
 export type SchemaOpenShiftAiRerank = components['schemas']['OpenShiftAiRerank'];
 export type SchemaOpenShiftAi = components['schemas']['OpenShiftAi'];
+export type SchemaApiKey_5 = components['schemas']['api_key-5'];
+export type SchemaUrl_3 = components['schemas']['url-3'];
+export type SchemaHuggingFaceRateLimit = components['schemas']['HuggingFaceRateLimit'];
+export type SchemaHuggingFaceEmbeddingServiceSettings = components['schemas']['HuggingFaceEmbeddingServiceSettings'];
+export type SchemaHuggingFaceTextEmbedding = components['schemas']['HuggingFaceTextEmbedding'];
+export type SchemaHuggingFaceServiceSettings = components['schemas']['HuggingFaceServiceSettings'];
+export type SchemaHuggingFaceRerankTaskSettings = components['schemas']['HuggingFaceRerankTaskSettings'];
+export type SchemaHuggingFaceRerank = components['schemas']['HuggingFaceRerank'];
+export type SchemaHuggingFaceChatServiceSettings = components['schemas']['HuggingFaceChatServiceSettings'];
+export type SchemaHuggingFaceCompletion = components['schemas']['HuggingFaceCompletion'];
+export type SchemaHuggingFaceChatCompletion = components['schemas']['HuggingFaceChatCompletion'];
+export type SchemaHuggingFace = components['schemas']['HuggingFace'];
+export type SchemaHuggingFaceElserServiceSettings = components['schemas']['HuggingFaceElserServiceSettings'];
+export type SchemaHuggingFaceElserSparseEmbedding = components['schemas']['HuggingFaceElserSparseEmbedding'];
+export type SchemaHuggingFaceElser = components['schemas']['HuggingFaceElser'];
 export type SchemaContextualAiServiceSettings = components['schemas']['ContextualAiServiceSettings'];
 export type SchemaContextualAiRerankTaskSettings = components['schemas']['ContextualAiRerankTaskSettings'];
 export type SchemaContextualAiRerank = components['schemas']['ContextualAiRerank'];
 export type SchemaContextualAi = components['schemas']['ContextualAi'];
-export type SchemaApiKey_5 = components['schemas']['api_key-5'];
+export type SchemaApiKey_6 = components['schemas']['api_key-6'];
 export type SchemaServiceId = components['schemas']['service_id'];
 export type SchemaHost = components['schemas']['host'];
 export type SchemaWorkspace = components['schemas']['workspace'];
@@ -3687,7 +3830,7 @@ export type SchemaAlibabaCloudSearchRerank = components['schemas']['AlibabaCloud
 export type SchemaAlibabaCloudSearchCompletionTaskSettings = components['schemas']['AlibabaCloudSearchCompletionTaskSettings'];
 export type SchemaAlibabaCloudSearchCompletion = components['schemas']['AlibabaCloudSearchCompletion'];
 export type SchemaAlibabaCloudSearch = components['schemas']['AlibabaCloudSearch'];
-export type SchemaApiKey_6 = components['schemas']['api_key-6'];
+export type SchemaApiKey_7 = components['schemas']['api_key-7'];
 export type SchemaVoyageAiEmbeddingServiceSettings = components['schemas']['VoyageAiEmbeddingServiceSettings'];
 export type SchemaVoyageAiInputType = components['schemas']['VoyageAiInputType'];
 export type SchemaVoyageAiEmbeddingTaskSettings = components['schemas']['VoyageAiEmbeddingTaskSettings'];
@@ -3696,10 +3839,10 @@ export type SchemaVoyageAiServiceSettings = components['schemas']['VoyageAiServi
 export type SchemaVoyageAiRerankTaskSettings = components['schemas']['VoyageAiRerankTaskSettings'];
 export type SchemaVoyageAiRerank = components['schemas']['VoyageAiRerank'];
 export type SchemaVoyageAi = components['schemas']['VoyageAi'];
-export type SchemaApiKey_7 = components['schemas']['api_key-7'];
+export type SchemaApiKey_8 = components['schemas']['api_key-8'];
 export type SchemaModelId_3 = components['schemas']['model_id-3'];
 export type SchemaModel = components['schemas']['model'];
-export type SchemaUrl_3 = components['schemas']['url-3'];
+export type SchemaUrl_4 = components['schemas']['url-4'];
 export type SchemaRateLimit_4 = components['schemas']['rate_limit-4'];
 export type SchemaCohereEmbeddingServiceSettings = components['schemas']['CohereEmbeddingServiceSettings'];
 export type SchemaCohereEmbeddingTaskSettings = components['schemas']['CohereEmbeddingTaskSettings'];
@@ -3709,7 +3852,7 @@ export type SchemaCohereRerankTaskSettings = components['schemas']['CohereRerank
 export type SchemaCohereRerank = components['schemas']['CohereRerank'];
 export type SchemaCohereCompletion = components['schemas']['CohereCompletion'];
 export type SchemaCohere = components['schemas']['Cohere'];
-export type SchemaUrl_4 = components['schemas']['url-4'];
+export type SchemaUrl_5 = components['schemas']['url-5'];
 export type SchemaHeaders_2 = components['schemas']['headers'];
 export type SchemaQueryParameters = components['schemas']['query_parameters'];
 export type SchemaRequest = components['schemas']['request'];

@@ -11,6 +11,8 @@ import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
 import { createProvider as groq } from './groq';
 import { createProvider as jinaai } from './jinaai';
+import { createProvider as hugging_face } from './hugging_face';
+import { createProvider as hugging_face_elser } from './hugging_face/elser';
 import { createProvider as llama } from './llama';
 import { createProvider as mistral } from './mistral';
 import { createProvider as nvidia } from './nvidia';
@@ -31,6 +33,8 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   fireworksai,
   groq,
   jinaai,
+  hugging_face,
+  hugging_face_elser,
   llama,
   mistral,
   nvidia,

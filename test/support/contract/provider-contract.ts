@@ -24,6 +24,8 @@ export interface ProviderContract<M extends MockProvider> {
   secrets: readonly string[];
   /** Statuses Elasticsearch retries for the task type (default: its OpenAI handlers'). */
   retried?(taskType: TaskType): readonly number[];
+  /** For a service whose 500s are not retried: the server error its handler does retry, and Elasticsearch's prefix. */
+  retriedServerError?(taskType: TaskType): { status: number; prefix: string };
   /** False for a service without a `rate_limit` setting. */
   rateLimited?: boolean;
   /** False for a service whose completion does not stream (Elasticsearch answers its `_stream` with a 405). */
@@ -112,11 +114,8 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
         expect(mock.requestsTo(route)).toHaveLength(1);
       });
 
-      test.each([
-        [401, 401],
-        [404, 404],
-        [502, 400],
-      ])('a provider %i is answered as %i and not retried', async (providerStatus, status) => {
+      const final: Array<[number, number]> = [[401, 401], [404, 404], ...[502].filter((s) => !retried(taskType).includes(s)).map((s): [number, number] => [s, 400])];
+      test.each(final)('a provider %i is answered as %i and not retried', async (providerStatus, status) => {
         const id = await create(taskType);
         mock.enqueueFault(route, { kind: 'status', status: providerStatus });
         const failure = failureOf(await infer(server, taskType, id));
@@ -150,6 +149,24 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
           expect(failure.reason).toMatch(new RegExp(`^Received a server error status code for request from inference entity id \\[${id}\\] status \\[500\\]`));
           expect(mock.requestsTo(route)).toHaveLength(1);
         });
+        if (contract.retriedServerError) {
+          test(`a provider ${contract.retriedServerError!(taskType).status} is retried and the next answer used`, async () => {
+            const id = await create(taskType);
+            mock.enqueueFault(route, { kind: 'status', status: contract.retriedServerError!(taskType).status, headers: { 'retry-after': '0' } });
+            expectGoodAnswer(taskType, await infer(server, taskType, id));
+            expect(mock.requestsTo(route)).toHaveLength(2);
+          });
+
+          test(`a persistent ${contract.retriedServerError!(taskType).status} stops after three attempts, answered as 400`, async () => {
+            const { status, prefix } = contract.retriedServerError!(taskType);
+            const id = await create(taskType);
+            for (let i = 0; i < 4; i++) mock.enqueueFault(route, { kind: 'status', status });
+            const failure = failureOf(await infer(server, taskType, id));
+            expect(failure.status).toBe(400);
+            expect(failure.reason.startsWith(`${prefix} for request from inference entity id [${id}] status [${status}]`)).toBe(true);
+            expect(mock.requestsTo(route)).toHaveLength(3);
+          });
+        }
       }
 
       test(`a 429 is ${retried(taskType).includes(429) ? '' : 'not '}retried, as Elasticsearch's handler for ${taskType} does`, async () => {
