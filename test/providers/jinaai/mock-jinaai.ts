@@ -1,10 +1,11 @@
 /** Jina AI's API (https://api.jina.ai/redoc): `POST /v1/embeddings` (`task`, `dimensions`, `embedding_type`,
  * `late_chunking`; texts, or `{"text"}`/`{"image"}` objects for multimodal models) and `POST /v1/rerank`, Bearer
  * keys, and its FastAPI error bodies `{"detail": "<text>"}`. */
-import { MockProvider, sendJson, type Exchange, type JsonObject, type JsonValue, type MockRoute, type MockWire } from '../../support/mock-provider/mock-server';
+import { MockProvider, sendJson, type Exchange, type JsonObject, type JsonValue, type MockRoute } from '../../support/mock-provider/mock-server';
 import { embeddingFor } from '../../support/mock-provider/openai-embeddings';
 import { bearerToken } from '../../support/mock-provider/openai-errors';
 import { isObject } from '../../support/mock-provider/openai-routes';
+import { detail, detailForStatus, fastApiWire } from '../../support/mock-provider/fastapi-errors';
 import { packBits } from '../../support/mock-provider/packed-vectors';
 
 export const JINA_API_KEY = 'jina_4f8c2b9e1d7a4e6b9c3f5a8d2e7b1c4fQx9mT2pL7sR4wZ8yB1nC6dF0hJ5gA';
@@ -12,21 +13,13 @@ const MULTIMODAL = new Set(['jina-embeddings-v4', 'jina-clip-v2', 'jina-clip-v1'
 const TASKS = ['retrieval.query', 'retrieval.passage', 'separation', 'classification', 'text-matching', 'code.query', 'code.passage'];
 const defaultDimensions = (model: string) => (model === 'jina-embeddings-v4' ? 2048 : 1024);
 
-const detail = (text: string): JsonValue => ({ detail: text });
+const statusDetail = detailForStatus({
+  401: 'Unauthorized: Invalid API key. Please get your free API key at https://jina.ai/?sui=apikey',
+  402: 'Payment Required: your account balance is insufficient.',
+  429: 'Too Many Requests: rate limit exceeded.',
+});
 
-function statusDetail(status: number): JsonValue {
-  if (status === 401) return detail('Unauthorized: Invalid API key. Please get your free API key at https://jina.ai/?sui=apikey');
-  if (status === 402) return detail('Payment Required: your account balance is insufficient.');
-  if (status === 429) return detail('Too Many Requests: rate limit exceeded.');
-  if (status >= 500) return detail('Internal Server Error');
-  return detail(`Request failed with status ${status}.`);
-}
-
-const wire: MockWire = {
-  errorBody: (status) => statusDetail(status),
-  streamErrorFrame: (message) => JSON.stringify(detail(message)),
-  unknownRoute: () => ({ status: 404, body: detail('Not Found') }),
-};
+const wire = fastApiWire(statusDetail);
 
 function accept(exchange: Exchange): JsonObject | undefined {
   if (bearerToken(exchange.req.headers.authorization) !== JINA_API_KEY) return void sendJson(exchange.res, 401, statusDetail(401));

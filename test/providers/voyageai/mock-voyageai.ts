@@ -1,10 +1,11 @@
 /** Voyage AI's API (https://docs.voyageai.com/reference): `POST /v1/embeddings` (its `input_type`, `truncation`,
  * `output_dimension`, `output_dtype`) and `POST /v1/rerank` (`top_k`, `return_documents`), Bearer keys, and its
  * FastAPI error bodies `{"detail": "<text>"}`. */
-import { MockProvider, sendJson, type Exchange, type JsonObject, type JsonValue, type MockRoute, type MockWire } from '../../support/mock-provider/mock-server';
+import { MockProvider, sendJson, type Exchange, type JsonObject, type MockRoute } from '../../support/mock-provider/mock-server';
 import { embeddingFor } from '../../support/mock-provider/openai-embeddings';
 import { bearerToken } from '../../support/mock-provider/openai-errors';
 import { isObject } from '../../support/mock-provider/openai-routes';
+import { detail, detailForStatus, fastApiWire } from '../../support/mock-provider/fastapi-errors';
 import { packBits, toInt8 } from '../../support/mock-provider/packed-vectors';
 
 export const VOYAGE_API_KEY = 'pa-Zk4mQ9vT2xL7rW3nB8cY1dF6gH0jK5sA-mock';
@@ -14,21 +15,13 @@ const DEFAULT_DIMENSIONS = 1024;
 const DIMENSIONS = [256, 512, 1024, 2048];
 const DTYPES = ['float', 'int8', 'uint8', 'binary', 'ubinary'];
 
-const detail = (text: string): JsonValue => ({ detail: text });
+const statusDetail = detailForStatus({
+  401: 'Provided API key is invalid.',
+  429: 'Request to model was rate limited. Please try again later.',
+  402: 'You have not yet added your payment method in the billing page.',
+});
 
-function statusDetail(status: number): JsonValue {
-  if (status === 401) return detail('Provided API key is invalid.');
-  if (status === 429) return detail('Request to model was rate limited. Please try again later.');
-  if (status === 402) return detail('You have not yet added your payment method in the billing page.');
-  if (status >= 500) return detail('Internal Server Error');
-  return detail(`Request failed with status ${status}.`);
-}
-
-const wire: MockWire = {
-  errorBody: (status) => statusDetail(status),
-  streamErrorFrame: (message) => JSON.stringify(detail(message)),
-  unknownRoute: () => ({ status: 404, body: detail('Not Found') }),
-};
+const wire = fastApiWire(statusDetail);
 
 /** The body of an authorised JSON request, or undefined once refused. */
 function accept(exchange: Exchange): JsonObject | undefined {
