@@ -19,7 +19,8 @@ type Schemas = components['schemas'];
 type CreateApiKeyBody = Partial<Schemas['CreateApiKeyRequest']> & { role_descriptors?: RoleDescriptors };
 type InvalidateApiKeysBody = Schemas['InvalidateApiKeysRequest'];
 
-function securityOf(context: ApiContext, response: Response): { security: SecurityServices; principal: Principal } {
+/** The security services and the caller; with security off, Elasticsearch's answer for its security APIs. */
+export function securityOf(context: ApiContext, response: Response): { security: SecurityServices; principal: Principal } {
   const principal = principalOf(response);
   if (!context.security || !principal) throw securityDisabled();
   return { security: context.security, principal };

@@ -1,11 +1,9 @@
 /** GET /_security/_authenticate: the caller, as Elasticsearch describes it. */
-import { securityDisabled } from '../security/auth-errors';
-import { principalOf } from '../security/principal';
+import { securityOf } from './api-keys';
 import type { Handler } from './context';
 
 export const authenticate: Handler = (_request, response, context) => {
-  const principal = principalOf(response);
-  if (!context.security || !principal) throw securityDisabled();
+  const { principal } = securityOf(context, response);
   response.json({
     username: principal.username,
     roles: principal.roles,

@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from '../logger';
 import { setErrorStyle } from '../api/error-style';
 import { tooManyFailures } from './auth-errors';
-import { Authenticator } from './authenticator';
+import { offersCredentials } from './credentials';
 import { setPrincipal } from './principal';
 import type { SecurityServices } from './security-services';
 
@@ -24,7 +24,7 @@ export function authenticationMiddleware(security: SecurityServices, logger: Log
         next();
       },
       (error: unknown) => {
-        if (Authenticator.hasCredentials(header)) {
+        if (offersCredentials(header)) {
           security.failedAttempts.record(address);
           logger.info({ address, method: request.method, path: request.path }, 'authentication failed');
         }

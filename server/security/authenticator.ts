@@ -35,11 +35,6 @@ export class Authenticator {
     this.now = sources.now ?? Date.now;
   }
 
-  /** Whether the header carries any credential (a refusal of one counts as a failed attempt). */
-  static hasCredentials(header: string | undefined): boolean {
-    return header !== undefined && /^\s*(apikey|basic) /i.test(header);
-  }
-
   async authenticate(header: string | undefined, uri: string): Promise<Principal> {
     const credentials = readCredentials(header);
     if (!credentials) throw missingCredentials(uri);

@@ -18,6 +18,10 @@ function schemeValue(header: string, scheme: string): string | undefined {
   return header.slice(scheme.length + 1).trim();
 }
 
+/** Whether the header offers a credential of a scheme infergate reads (a refused one counts as a failed attempt). */
+export const offersCredentials = (header: string | undefined): boolean =>
+  header !== undefined && (schemeValue(header, 'ApiKey') !== undefined || schemeValue(header, 'Basic') !== undefined);
+
 export function readCredentials(header: string | undefined): Credentials | undefined {
   if (header === undefined) return undefined;
   const apiKey = schemeValue(header, 'ApiKey');
