@@ -1,6 +1,6 @@
 /** PUT /_inference/{task_type}/{inference_id} and PUT /_inference/{inference_id} (reference §2.1): checks in
  * Elasticsearch's order, one validation call to the provider, then an atomic insert. */
-import { EsError, badRequest, statusException } from '../http/errors';
+import { EsError, badRequest } from '../http/errors';
 import { callContext, runCall } from '../inference/call';
 import { validateEndpoint } from '../inference/validation-call';
 import { parseTaskType, type TaskType } from '../task-type';

@@ -5,7 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import { statusException, elasticsearchEnvelope, unifiedEnvelope } from '../http/errors';
-import { callContext, runCall } from '../inference/call';
+import { callContext } from '../inference/call';
 import { relayStream } from '../inference/stream';
 import type { ChatCompletionRequest } from '../providers/types';
 import type { JsonSchema } from '../openapi/document';

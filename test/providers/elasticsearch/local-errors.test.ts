@@ -7,7 +7,7 @@
 import { buildTestModels, localModelsConfig } from '../../support/local-models';
 import { expectSimpleEsError } from '../../support/assertions';
 import { deploymentsById } from '../../support/trained-models';
-import { startTestServer, type TestResponse, type TestServer } from '../../support/server';
+import { startTestServer, type TestServer } from '../../support/server';
 
 let server: TestServer;
 
