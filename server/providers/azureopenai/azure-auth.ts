@@ -38,6 +38,11 @@ export class AzureAuth {
   /** A 401 answered with an access token: the token is no longer good. */
   rejected(context: CallContext): void {
     const settings = serviceSettings<'AzureOpenAiChatServiceSettings'>(context);
-    if (settings.client_secret) this.tokens.forget(grantOf(settings));
+    if (settings.client_secret) this.tokens.forget(context, grantOf(settings));
+  }
+
+  /** The endpoint changed or is gone: its token is not used again. */
+  forgetEndpoint(inferenceId: string): void {
+    this.tokens.forgetEndpoint(inferenceId);
   }
 }

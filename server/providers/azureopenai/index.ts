@@ -64,5 +64,9 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       chatErrors: { errorDetails: wholeBodyErrorDetails('azure_openai_error') },
     },
   });
-  return provider;
+  return {
+    ...provider,
+    endpointUpdated: async (endpoint) => auth.forgetEndpoint(endpoint.inferenceId),
+    endpointRemoved: async (endpoint) => auth.forgetEndpoint(endpoint.inferenceId),
+  };
 }

@@ -48,5 +48,9 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       requestName: 'OpenAI chat completions',
     },
   });
-  return provider;
+  return {
+    ...provider,
+    endpointUpdated: async (endpoint) => auth.forgetEndpoint(endpoint.inferenceId),
+    endpointRemoved: async (endpoint) => auth.forgetEndpoint(endpoint.inferenceId),
+  };
 }

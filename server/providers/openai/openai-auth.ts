@@ -33,6 +33,11 @@ export class OpenAiAuth {
   /** A 401 answered with an access token: the token is no longer good. */
   rejected(context: CallContext): void {
     const settings = serviceSettings<'OpenAiChatServiceSettings'>(context);
-    if (!settings.api_key && settings.client_secret) this.tokens.forget(grantOf(settings));
+    if (!settings.api_key && settings.client_secret) this.tokens.forget(context, grantOf(settings));
+  }
+
+  /** The endpoint changed or is gone: its token is not used again. */
+  forgetEndpoint(inferenceId: string): void {
+    this.tokens.forgetEndpoint(inferenceId);
   }
 }

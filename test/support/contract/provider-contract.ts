@@ -30,6 +30,8 @@ export interface ProviderContract<M extends MockProvider> {
   rateLimited?: boolean;
   /** False for a service whose completion does not stream (Elasticsearch answers its `_stream` with a 405). */
   streams?: boolean;
+  /** Origins beyond the service's own that its calls need, e.g. its token endpoint (`google-oauth`, `ibm-iam`). */
+  authOrigins?(mock: M): Record<string, string>;
 }
 
 const DEFAULT_RETRIED = (taskType: TaskType): readonly number[] =>
@@ -63,7 +65,7 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
     beforeAll(async () => {
       mock = await contract.startMock();
       // Rate limits count per second here, so that retries are not held up by a service's low default.
-      server = await startTestServer({ upstreamOrigins: { [service]: mock.url }, rateLimitIntervalMs: 1000 });
+      server = await startTestServer({ upstreamOrigins: { ...contract.authOrigins?.(mock), [service]: mock.url }, rateLimitIntervalMs: 1000 });
     });
     beforeEach(() => mock.reset());
     afterAll(async () => {
@@ -256,7 +258,7 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
     });
 
     if (contract.rateLimited !== false) test('requests wait for the rate limit; one still waiting at its timeout gets 429', async () => {
-      const limited = await startTestServer({ upstreamOrigins: { [service]: mock.url }, rateLimitIntervalMs: 60_000, skipValidation: true });
+      const limited = await startTestServer({ upstreamOrigins: { ...contract.authOrigins?.(mock), [service]: mock.url }, rateLimitIntervalMs: 60_000, skipValidation: true });
       try {
         const [taskType] = contract.taskTypes;
         const id = newId(service, taskType);
@@ -275,7 +277,7 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
     });
 
     test('an unreachable provider: a 400 naming the endpoint, not a hang or a 500', async () => {
-      const unreachable = await startTestServer({ upstreamOrigins: { [service]: `http://127.0.0.1:${await closedPort()}` } });
+      const unreachable = await startTestServer({ upstreamOrigins: { ...contract.authOrigins?.(mock), [service]: `http://127.0.0.1:${await closedPort()}` } });
       try {
         const [taskType] = contract.taskTypes;
         const id = newId(service, taskType);
