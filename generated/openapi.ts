@@ -726,6 +726,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/embeddings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Embeddings (OpenAI's API)
+         * @description OpenAI's `POST /v1/embeddings` over a text_embedding endpoint, `model` naming it. Not an Elasticsearch API.
+         */
+        post: operations["openAiEmbeddings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Chat completions (OpenAI's API)
+         * @description OpenAI's `POST /v1/chat/completions` over a chat_completion endpoint (any conversation) or a completion endpoint (one user message), `model` naming it; `stream: true` answers OpenAI's server-sent events (`data:` lines ending with `data: [DONE]`). Not an Elasticsearch API.
+         */
+        post: operations["openAiChatCompletions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Models (OpenAI's API)
+         * @description OpenAI's `GET /v1/models`: every inference endpoint, default ones included. Not an Elasticsearch API.
+         */
+        get: operations["openAiModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rerank": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rerank (Cohere's and Jina's shape)
+         * @description `POST /v1/rerank` over a rerank endpoint, `model` naming it. Not an Elasticsearch API.
+         */
+        post: operations["openAiRerank"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -3548,6 +3628,124 @@ export interface components {
             start_time?: number;
             nodes: components["schemas"]["DeploymentNodeStats"][];
         };
+        OpenAiEmbeddingsRequest: {
+            /** @description The inference id of a text_embedding endpoint. */
+            model: string;
+            /** @description One text or a list of texts (OpenAI's token-array inputs are not taken). */
+            input: string | string[];
+            /**
+             * @default float
+             * @enum {string}
+             */
+            encoding_format?: "float" | "base64";
+            /** @description Must be the endpoint's own dimensions (an endpoint's vectors have one size). */
+            dimensions?: number;
+            /** @description Accepted and not used. */
+            user?: string;
+        };
+        /** @description Tokens as the provider reported them (0 when it reports none). */
+        OpenAiUsage: {
+            prompt_tokens: number;
+            completion_tokens?: number;
+            total_tokens: number;
+        };
+        OpenAiEmbeddingsResponse: {
+            /** @constant */
+            object: "list";
+            data: {
+                /** @constant */
+                object: "embedding";
+                index: number;
+                /** @description The vector, or with `encoding_format` base64 its little-endian float32 bytes in base64. */
+                embedding: number[] | string;
+            }[];
+            model: string;
+            usage: components["schemas"]["OpenAiUsage"];
+        };
+        messages: components["schemas"]["ChatMessage"][];
+        /** Format: int64 */
+        max_completion_tokens: number;
+        tool_choice: ("auto" | "none" | "required") | {
+            /** @constant */
+            type: "function";
+            function: {
+                name: string;
+            };
+        };
+        tools: {
+            /** @constant */
+            type: "function";
+            function: {
+                name: string;
+                description?: string;
+                parameters?: {
+                    [key: string]: unknown;
+                };
+                strict?: boolean;
+            };
+        }[];
+        OpenAiChatCompletionsRequest: {
+            /** @description The inference id of a chat_completion or completion endpoint. */
+            model: string;
+            messages: components["schemas"]["messages"];
+            max_completion_tokens?: components["schemas"]["max_completion_tokens"];
+            /** @description OpenAI's older name of `max_completion_tokens`. */
+            max_tokens?: number;
+            stop?: string | string[];
+            temperature?: number;
+            top_p?: number;
+            tool_choice?: components["schemas"]["tool_choice"];
+            tools?: components["schemas"]["tools"];
+            /** @default false */
+            stream?: boolean;
+            stream_options?: {
+                include_usage?: boolean;
+            };
+            /**
+             * @description One choice only.
+             * @constant
+             */
+            n?: 1;
+            /** @description Accepted and not used. */
+            user?: string;
+        };
+        OpenAiModelList: {
+            /** @constant */
+            object: "list";
+            data: {
+                /** @description The inference id. */
+                id: string;
+                /** @constant */
+                object: "model";
+                /** @description Always 0 (endpoints keep no creation time). */
+                created: number;
+                /** @description The endpoint's service. */
+                owned_by: string;
+                task_type?: components["schemas"]["TaskType"];
+            }[];
+        };
+        /** @description The Cohere and Jina rerank shape. */
+        OpenAiRerankRequest: {
+            /** @description The inference id of a rerank endpoint. */
+            model: string;
+            query: string;
+            documents: (string | {
+                text: string;
+            })[];
+            top_n?: number;
+            /** @default false */
+            return_documents?: boolean;
+        };
+        OpenAiRerankResponse: {
+            model: string;
+            results: {
+                index: number;
+                relevance_score: number;
+                document?: {
+                    text: string;
+                };
+            }[];
+        };
     };
     responses: {
         /** @description An Elasticsearch error envelope. */
@@ -3996,6 +4194,17 @@ export type SchemaRealm = components['schemas']['Realm'];
 export type SchemaAllocationStatus = components['schemas']['AllocationStatus'];
 export type SchemaDeploymentNodeStats = components['schemas']['DeploymentNodeStats'];
 export type SchemaDeploymentStats = components['schemas']['DeploymentStats'];
+export type SchemaOpenAiEmbeddingsRequest = components['schemas']['OpenAiEmbeddingsRequest'];
+export type SchemaOpenAiUsage = components['schemas']['OpenAiUsage'];
+export type SchemaOpenAiEmbeddingsResponse = components['schemas']['OpenAiEmbeddingsResponse'];
+export type SchemaMessages = components['schemas']['messages'];
+export type SchemaMaxCompletionTokens = components['schemas']['max_completion_tokens'];
+export type SchemaToolChoice = components['schemas']['tool_choice'];
+export type SchemaTools = components['schemas']['tools'];
+export type SchemaOpenAiChatCompletionsRequest = components['schemas']['OpenAiChatCompletionsRequest'];
+export type SchemaOpenAiModelList = components['schemas']['OpenAiModelList'];
+export type SchemaOpenAiRerankRequest = components['schemas']['OpenAiRerankRequest'];
+export type SchemaOpenAiRerankResponse = components['schemas']['OpenAiRerankResponse'];
 export type ResponseError = components['responses']['Error'];
 export type ResponseEndpoints = components['responses']['Endpoints'];
 export type ResponseRegionPolicy = components['responses']['RegionPolicy'];
@@ -5108,6 +5317,103 @@ export interface operations {
         responses: {
             200: components["responses"]["TrainedModelsStats"];
             default: components["responses"]["Error"];
+        };
+    };
+    openAiEmbeddings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenAiEmbeddingsRequest"];
+            };
+        };
+        responses: {
+            /** @description One embedding per input. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiEmbeddingsResponse"];
+                };
+            };
+            default: components["responses"]["UnifiedError"];
+        };
+    };
+    openAiChatCompletions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenAiChatCompletionsRequest"];
+            };
+        };
+        responses: {
+            /** @description The completion, or its stream of `chat.completion.chunk` objects. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatCompletion"];
+                    "text/event-stream": string;
+                };
+            };
+            default: components["responses"]["UnifiedError"];
+        };
+    };
+    openAiModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiModelList"];
+                };
+            };
+            default: components["responses"]["UnifiedError"];
+        };
+    };
+    openAiRerank: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenAiRerankRequest"];
+            };
+        };
+        responses: {
+            /** @description The documents by relevance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiRerankResponse"];
+                };
+            };
+            default: components["responses"]["UnifiedError"];
         };
     };
     getOpenApiJson: {
