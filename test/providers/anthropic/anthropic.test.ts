@@ -3,6 +3,7 @@
  * stream. The unified chat route is in anthropic-chat.test.ts. */
 import { expectEventStream, expectSimpleEsError, framesOf, postRaw } from '../../support/assertions';
 import { createEndpoint, newId, onlyRequest, withMockedService } from '../../support/service-setup';
+import type { JsonObject } from '../../support/mock-provider/mock-server';
 import { errorBody } from './anthropic-bodies';
 import { ANTHROPIC_API_KEY, startMockAnthropic } from './mock-anthropic';
 
@@ -88,7 +89,7 @@ describe('completion', () => {
     const id = newId('an-blocks');
     await createEndpoint(service, 'completion', id, endpoint({ max_tokens: 100 }));
     const answer = { id: 'msg_1', type: 'message', role: 'assistant', model: MODEL, stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 2 } };
-    const content = [{ type: 'text', text: 'first' }, { type: 'tool_use', id: 'toolu_1', name: 'f', input: {} }, { type: 'text', text: 'second' }];
+    const content: JsonObject[] = [{ type: 'text', text: 'first' }, { type: 'tool_use', id: 'toolu_1', name: 'f', input: {} }, { type: 'text', text: 'second' }];
     service.mock.enqueueFault('messages', { kind: 'status', status: 200, body: { ...answer, content } });
     expect((await complete(id, { input: 'x' })).json).toEqual({ completion: [{ result: 'first' }, { result: 'second' }] });
     for (let i = 0; i < 3; i++) service.mock.enqueueFault('messages', { kind: 'status', status: 200, body: { ...answer, content: 'none' } });
