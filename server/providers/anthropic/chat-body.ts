@@ -34,6 +34,12 @@ function toolInput(call: { id?: string; function: { arguments?: string } }): unk
   return input;
 }
 
+/** The text of an assistant turn as blocks before its tool calls (content parts are Anthropic's blocks already). */
+function textBlocks(content: Message['content']): unknown[] {
+  if (Array.isArray(content)) return content;
+  return typeof content === 'string' && content !== '' ? [{ type: 'text', text: content }] : [];
+}
+
 /**
  * A message as Anthropic takes it. Elasticsearch writes every message in OpenAI's shape (`content`, `role`,
  * `tool_call_id`, `tool_calls`), which Anthropic refuses for tool calls and tool results; those are written as
@@ -43,9 +49,8 @@ function toolInput(call: { id?: string; function: { arguments?: string } }): unk
 function message(entry: Message): Body {
   const calls = entry.tool_calls ?? [];
   if (entry.role === 'assistant' && calls.length > 0) {
-    const text = typeof entry.content === 'string' && entry.content !== '' ? [{ type: 'text', text: entry.content }] : (Array.isArray(entry.content) ? entry.content : []);
     const uses = calls.map((call) => ({ type: 'tool_use', id: call.id, name: call.function.name, input: toolInput(call) }));
-    return { content: [...text, ...uses], role: 'assistant' };
+    return { content: [...textBlocks(entry.content), ...uses], role: 'assistant' };
   }
   if (entry.role === 'tool') return { content: [toolResult(entry)], role: 'user' };
   return defined([

@@ -207,3 +207,16 @@ test('without _stream: one chat.completion object, tool calls included', async (
   });
   expect((onlyRequest(service.mock, 'messages').body as Record<string, unknown>).stream).toBe(false);
 });
+
+test('an event Elasticsearch cannot read (no model in message_start) ends the stream quoting it', async () => {
+  const data = { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', content: [], usage: { input_tokens: 1, output_tokens: 1 } } };
+  const body = `event: message_start\ndata: ${JSON.stringify(data)}\n\n`;
+  service.mock.enqueueFault('messages', { kind: 'status', status: 200, body, headers: { 'content-type': 'text/event-stream' } });
+  const response = await chat({ messages: [{ role: 'user', content: 'hi' }] });
+  // Nothing was sent before it: the error's status is the answer's.
+  expectEventStream(response, 500);
+  expect(framesOf(response.text).map((frame) => frame.event)).toEqual(['error']);
+  expect(JSON.parse(framesOf(response.text)[0].data)).toEqual({
+    error: { message: `Received an error response for request from inference entity id [${id}]. Error message: [${JSON.stringify(data)}]`, type: 'anthropic_error' },
+  });
+});

@@ -204,3 +204,37 @@ describe('completion stream', () => {
     );
   });
 });
+
+describe('stored task settings', () => {
+  test('_update merges task settings and stores top_k as top_p again', async () => {
+    const id = newId('an-update');
+    await createEndpoint(service, 'completion', id, endpoint({ max_tokens: 100 }));
+    const updated = await service.server.call('PUT', `/_inference/completion/${id}/_update`, { task_settings: { top_k: 3 } });
+    expect(updated.json.task_settings).toEqual({ max_tokens: 100, top_p: 3 });
+    expect((await service.server.call('GET', `/_inference/${id}`)).json.endpoints[0].task_settings).toEqual({ max_tokens: 100, top_p: 3 });
+  });
+});
+
+describe('streams Elasticsearch cannot read', () => {
+  let id: string;
+  beforeAll(async () => {
+    id = newId('an-raw');
+    await createEndpoint(service, 'completion', id, endpoint({ max_tokens: 100 }));
+  });
+  const sse = (...events: object[]) => events.map((data) => `event: ${(data as { type: string }).type}\ndata: ${JSON.stringify(data)}\n\n`).join('');
+
+  test("a rate_limit_error event is a 429 in the stream's error frame", async () => {
+    const body = sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } }, { type: 'error', error: { type: 'rate_limit_error', message: 'Slow down' } });
+    service.mock.enqueueFault('messages', { kind: 'status', status: 200, body, headers: { 'content-type': 'text/event-stream' } });
+    const frames = framesOf((await postRaw(service.server, `/_inference/completion/${id}/_stream`, { input: 'x' })).text);
+    expect(frames.map((frame) => frame.event)).toEqual(['message', 'error']);
+    expect(JSON.parse(frames[1].data)).toMatchObject({ error: { reason: 'Slow down' }, status: 429 });
+  });
+
+  test('a content block without text ends the stream with the field Elasticsearch missed', async () => {
+    const body = sse({ type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_1', name: 'f', input: {} } });
+    service.mock.enqueueFault('messages', { kind: 'status', status: 200, body, headers: { 'content-type': 'text/event-stream' } });
+    const frames = framesOf((await postRaw(service.server, `/_inference/completion/${id}/_stream`, { input: 'x' })).text);
+    expect(JSON.parse(frames.at(-1)!.data)).toMatchObject({ error: { type: 'illegal_state_exception', reason: 'Failed to find required field [text] in Anthropic chat completions response' }, status: 500 });
+  });
+});
