@@ -51,7 +51,8 @@ const messageSchema = z
   .describe('Failed to find required field [content] in Anthropic chat completions response');
 
 /** A whole answer (no stream) in OpenAI's `chat.completion` shape, read as the stream is: the text blocks joined,
- * `tool_use` blocks as tool calls, the stop reason in OpenAI's words. */
+ * `tool_use` blocks as tool calls, the stop reason in OpenAI's words. Elasticsearch's Anthropic classes read no
+ * such answer (its handler parses only streams on this route): this translation is infergate's own. */
 export async function anthropicChat(client: ProviderClient, context: CallContext, request: ChatCompletionRequest): Promise<ChatCompletion> {
   const answer = await client.postJson(context, MESSAGES_URL, unifiedChatBody(context, request, false), messageSchema, options);
   const texts = answer.content.filter((entry) => entry.type === 'text').map((entry) => entry.text ?? '');

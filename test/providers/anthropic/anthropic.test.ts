@@ -17,6 +17,17 @@ const endpoint = (taskSettings?: Record<string, unknown>, settings: Record<strin
 });
 const complete = (id: string, body: Record<string, unknown>) => service.server.call('POST', `/_inference/completion/${id}`, body);
 
+test('_services lists model_id, the key, max_tokens (beside them, as Elasticsearch lists it) and the rate limit of 50', async () => {
+  const listed = await service.server.call('GET', '/_inference/_services/completion');
+  const anthropic = listed.json.find((entry: { service: string }) => entry.service === 'anthropic');
+  expect(anthropic).toMatchObject({ name: 'Anthropic', task_types: ['completion', 'chat_completion'] });
+  expect(Object.keys(anthropic.configurations).sort()).toEqual(['api_key', 'max_tokens', 'model_id', 'rate_limit.requests_per_minute']);
+  // Elasticsearch lists max_tokens as required; the shared listing marks no task setting so (left to the lead).
+  expect(anthropic.configurations.max_tokens).toMatchObject({ type: 'int', supported_task_types: ['completion', 'chat_completion'] });
+  expect(anthropic.configurations.api_key).toMatchObject({ required: true, sensitive: true });
+  expect(anthropic.configurations['rate_limit.requests_per_minute'].default_value).toBe(50);
+});
+
 describe('PUT', () => {
   test("the validation call: Elasticsearch's URL, headers and body; what is stored", async () => {
     const id = newId('an-put');
