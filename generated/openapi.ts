@@ -926,7 +926,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["Anthropic"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -3411,6 +3411,91 @@ export interface components {
          * @description Any HTTP embedding, rerank or completion API, described by its request template and response paths.
          */
         Custom: components["schemas"]["CustomTextEmbedding"] | components["schemas"]["CustomSparseEmbedding"] | components["schemas"]["CustomRerank"] | components["schemas"]["CustomCompletion"];
+        AnthropicServiceSettings: {
+            /** @description The Anthropic API key, sent as `x-api-key`. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /** @description The name of the model to use for the inference task (a chat request's `model` overrides it). */
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * @description By default, the anthropic service sets the number of requests allowed per minute to 50.
+             * @default {
+             *       "requests_per_minute": 50
+             *     }
+             */
+            rate_limit?: {
+                /** @default 50 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        AnthropicTaskSettings: {
+            /**
+             * Max Tokens
+             * @description The maximum number of tokens to generate before stopping (a chat request's `max_completion_tokens` wins).
+             */
+            max_tokens: number;
+            /**
+             * Temperature
+             * @description The amount of randomness injected into the response (not range-checked; Anthropic checks it).
+             */
+            temperature?: number;
+            /**
+             * Top P
+             * @description Nucleus sampling (not range-checked; Anthropic checks it).
+             */
+            top_p?: number;
+            /**
+             * Top K
+             * @description Only sample from the top K options for each subsequent token. Stored and shown as `top_p`, as Elasticsearch does.
+             */
+            top_k?: number;
+        };
+        /**
+         * @example {
+         *       "service": "anthropic",
+         *       "service_settings": {
+         *         "api_key": "anthropic-api-key",
+         *         "model_id": "claude-sonnet-4-5"
+         *       },
+         *       "task_settings": {
+         *         "max_tokens": 1024
+         *       }
+         *     }
+         */
+        AnthropicCompletion: {
+            /** @constant */
+            service: "anthropic";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["AnthropicServiceSettings"];
+            /** @default {} */
+            task_settings?: components["schemas"]["AnthropicTaskSettings"];
+        };
+        /**
+         * @example {
+         *       "service": "anthropic",
+         *       "service_settings": {
+         *         "api_key": "anthropic-api-key",
+         *         "model_id": "claude-sonnet-4-5"
+         *       },
+         *       "task_settings": {
+         *         "max_tokens": 1024
+         *       }
+         *     }
+         */
+        AnthropicChatCompletion: {
+            /** @constant */
+            service: "anthropic";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["AnthropicServiceSettings"];
+            /** @default {} */
+            task_settings?: components["schemas"]["AnthropicTaskSettings"];
+        };
+        /**
+         * Anthropic
+         * @description Anthropic's Claude models through the Messages API.
+         */
+        Anthropic: components["schemas"]["AnthropicCompletion"] | components["schemas"]["AnthropicChatCompletion"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -4171,6 +4256,11 @@ export type SchemaCustomCompletionResponse = components['schemas']['CustomComple
 export type SchemaCustomCompletionServiceSettings = components['schemas']['CustomCompletionServiceSettings'];
 export type SchemaCustomCompletion = components['schemas']['CustomCompletion'];
 export type SchemaCustom = components['schemas']['Custom'];
+export type SchemaAnthropicServiceSettings = components['schemas']['AnthropicServiceSettings'];
+export type SchemaAnthropicTaskSettings = components['schemas']['AnthropicTaskSettings'];
+export type SchemaAnthropicCompletion = components['schemas']['AnthropicCompletion'];
+export type SchemaAnthropicChatCompletion = components['schemas']['AnthropicChatCompletion'];
+export type SchemaAnthropic = components['schemas']['Anthropic'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType_3 = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];
