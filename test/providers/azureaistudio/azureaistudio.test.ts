@@ -130,6 +130,17 @@ describe('completion', () => {
     expect(answer.json).toEqual({ completion: [{ result: 'Elastic is a search company.' }] });
   });
 
+  test('a realtime stream asks with a top-level `"stream":true`; its JSON answer holds no events', async () => {
+    const id = newId('aais-realtime-stream');
+    await createEndpoint(service, 'completion', id, endpoint('meta', 'realtime', MANAGED));
+    const response = await postRaw(service.server, `/_inference/completion/${id}/_stream`, { input: 'hi' });
+    expectEventStream(response, 200);
+    expect(framesOf(response.text).filter((frame) => frame.data !== '[DONE]')).toEqual([]);
+    expect(onlyRequest(service.mock, 'score').rawBody).toBe(
+      '{"input_data":{"input_string":[{"content":"hi","role":"user"}],"parameters":{"max_new_tokens":64}},"stream":true}',
+    );
+  });
+
   test('a realtime answer without `output` is unreadable, asked for again, then a 500', async () => {
     const id = newId('aais-realtime-bad');
     await createEndpoint(service, 'completion', id, endpoint('databricks', 'realtime', MANAGED));
@@ -289,4 +300,15 @@ describe('errors, as AzureMistralOpenAiExternalResponseHandler maps them', () =>
     );
     expect(JSON.stringify(response.json)).not.toContain('wrong-key-0123456789');
   });
+});
+
+test('a target that is no absolute URL is stored as given (as Elasticsearch does) and fails its calls with a 400', async () => {
+  for (const target of ['Target-URI', 'https://bad host/score']) {
+    const id = newId('aais-target');
+    const put = await service.server.call('PUT', `/_inference/completion/${id}`, endpoint('databricks', 'realtime', target));
+    expect(put.status).toBe(400);
+    expect(put.json.error.reason).toBe('Could not complete inference endpoint creation as validation call to service threw an exception.');
+    expect(put.json.error.caused_by.reason).toContain(`inference entity id [${id}]`);
+  }
+  expect(service.mock.requests).toHaveLength(0);
 });
