@@ -3231,7 +3231,7 @@ export interface components {
          * @description Any HTTP embedding, rerank or completion API, described by its request template and response paths.
          */
         Custom: components["schemas"]["CustomTextEmbedding"] | components["schemas"]["CustomSparseEmbedding"] | components["schemas"]["CustomRerank"] | components["schemas"]["CustomCompletion"];
-        /** @description The key of the deployment. Never returned. */
+        /** @description API Key for the provider you're connecting to. Never returned. */
         "api_key-9": components["schemas"]["ApiKey"];
         /**
          * Target
@@ -3240,13 +3240,13 @@ export interface components {
         target: string;
         /**
          * Provider
-         * @description The model provider of the deployment.
+         * @description The model provider for your deployment.
          * @enum {string}
          */
         provider: "cohere" | "databricks" | "meta" | "microsoft_phi" | "mistral" | "openai";
         /**
          * Endpoint Type
-         * @description `token` for a serverless ("pay as you go") deployment, `realtime` for a managed online endpoint.
+         * @description Specifies the type of endpoint that is used in your model deployment: `token` for a serverless ("pay as you go") deployment, `realtime` for a managed online endpoint.
          * @enum {string}
          */
         endpoint_type: "token" | "realtime";
@@ -3256,7 +3256,10 @@ export interface components {
          *     }
          */
         AzureAiStudioRateLimit: {
-            /** @default 240 */
+            /**
+             * @description Minimize the number of rate limit errors.
+             * @default 240
+             */
             requests_per_minute?: unknown;
         } & components["schemas"]["RateLimit"];
         AzureAiStudioEmbeddingServiceSettings: {
@@ -3264,7 +3267,7 @@ export interface components {
             target: components["schemas"]["target"];
             provider: components["schemas"]["provider"];
             endpoint_type: components["schemas"]["endpoint_type"];
-            /** @description Sent as `dimensions` when set; the validation call's answer must then have this size. */
+            /** @description The number of dimensions the resulting embeddings should have. For more information refer to https://learn.microsoft.com/en-us/azure/ai-studio/reference/reference-model-inference-embeddings. */
             dimensions?: components["schemas"]["Dimensions"];
             /** @description Similarity measure of the vectors; `dot_product` when not set. */
             similarity?: components["schemas"]["Similarity"];
@@ -3296,7 +3299,7 @@ export interface components {
             chunking_settings?: components["schemas"]["ChunkingSettings"];
         };
         AzureAiStudioServiceSettings: {
-            /** @description The key of the deployment. Never returned. */
+            /** @description API Key for the provider you're connecting to. Never returned. */
             api_key: $Write<components["schemas"]["ApiKey"]>;
             /**
              * Target
@@ -3305,13 +3308,13 @@ export interface components {
             target: string;
             /**
              * Provider
-             * @description The model provider of the deployment.
+             * @description The model provider for your deployment.
              * @enum {string}
              */
             provider: "cohere" | "databricks" | "meta" | "microsoft_phi" | "mistral" | "openai";
             /**
              * Endpoint Type
-             * @description `token` for a serverless ("pay as you go") deployment, `realtime` for a managed online endpoint.
+             * @description Specifies the type of endpoint that is used in your model deployment: `token` for a serverless ("pay as you go") deployment, `realtime` for a managed online endpoint.
              * @enum {string}
              */
             endpoint_type: "token" | "realtime";
