@@ -70,6 +70,13 @@ describe('text_embedding', () => {
       'Validation Failed: 1: Input type [classification] is not supported for [Azure AI Studio];',
     );
   });
+  test('inputs are cut to max_input_tokens (three characters a token), and halved after a 413', async () => {
+    const id = newId('aais-truncate');
+    await createEndpoint(service, 'text_embedding', id, endpoint('cohere', 'token', SERVERLESS, {}, { max_input_tokens: 2 }));
+    service.mock.enqueueFault('embeddings', { kind: 'status', status: 413 });
+    expect((await service.server.call('POST', `/_inference/text_embedding/${id}`, { input: 'abcdefghij' })).status).toBe(200);
+    expect(service.mock.requestsTo('embeddings').map((request) => bodyOf(request).input)).toEqual([['abcdef'], ['abc']]);
+  });
 });
 
 describe('completion', () => {

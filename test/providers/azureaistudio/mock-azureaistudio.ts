@@ -30,6 +30,11 @@ const STATUS_BODIES: Record<number, JsonValue> = {
   503: azureError('ServiceUnavailable', 'The model is currently overloaded, please try again later.'),
 };
 
+const errorCode = (status: number): string => {
+  const body = STATUS_BODIES[status] as { error: { code: string } } | undefined;
+  return body?.error.code ?? String(status);
+};
+
 /** Serverless endpoints take the key in any of the three spellings Azure documents or Elasticsearch sends. */
 function tokenAuth(exchange: Exchange) {
   const { authorization, 'api-key': apiKey } = exchange.req.headers;
@@ -89,7 +94,7 @@ export function startMockAzureAiStudio(): Promise<OpenAiWireMock> {
     shape: azureShape,
     authorize: tokenAuth,
     statusBody: (status) => STATUS_BODIES[status],
-    errorHeaders: (status) => ({ 'x-ms-error-code': String(status), ...(status === 429 ? { 'retry-after': '1' } : {}) }),
+    errorHeaders: (status) => ({ 'x-ms-error-code': errorCode(status), ...(status === 429 ? { 'retry-after': '1' } : {}) }),
     // Serverless deployments serve one model: the body names none.
     defaultModel: () => 'serverless-deployment',
     settings: { defaultDimensions: 1024 },
