@@ -258,6 +258,12 @@ describe('what Elasticsearch refuses at PUT', () => {
       'Validation Failed: 1: [task_settings] Invalid value [0]. [max_new_tokens] must be a positive integer;',
     );
     expectSimpleEsError(
+      await put(endpoint('cohere', 'token', SERVERLESS, { task_settings: { user: '' } }), 'text_embedding'),
+      400,
+      'validation_exception',
+      'Validation Failed: 1: [task_settings] Invalid value empty string. [user] must be a non-empty string;',
+    );
+    expectSimpleEsError(
       await put(endpoint('cohere', 'token', SERVERLESS, { task_settings: { top_n: 3 } })),
       400,
       'status_exception',
