@@ -2,6 +2,8 @@
  * URL and auth header of each provider and endpoint type, the bodies byte for byte, the answers of both endpoint
  * kinds, the provider × endpoint type × task type rules, and the handler's errors. */
 import { expectEventStream, expectSimpleEsError, framesOf, postRaw } from '../../support/assertions';
+import { parseHostPatterns } from '../../../server/providers/kit/host-patterns';
+import { startTestServer } from '../../support/server';
 import { bodyOf, createEndpoint, newId, onlyRequest, withMockedService } from '../../support/service-setup';
 import { AZURE_AI_STUDIO_KEY, startMockAzureAiStudio } from './mock-azureaistudio';
 
@@ -160,7 +162,6 @@ describe('completion', () => {
 
   test('without validation nothing is added to the task settings', async () => {
     const id = newId('aais-skip');
-    const { startTestServer } = await import('../../support/server');
     const server = await startTestServer({ upstreamOrigins: { azureaistudio: service.mock.url }, skipValidation: true });
     try {
       const put = await server.call('PUT', `/_inference/completion/${id}`, endpoint('meta', 'realtime', MANAGED));
@@ -324,4 +325,16 @@ test('a target that is no absolute URL is stored as given (as Elasticsearch does
     expect(put.json.error.caused_by.reason).toContain(`inference entity id [${id}]`);
   }
   expect(service.mock.requests).toHaveLength(0);
+});
+
+test('the target is a user-supplied upstream URL: INFERGATE_ALLOWED_UPSTREAM_HOSTS bounds its host', async () => {
+  const bounded = await startTestServer({ allowedUpstreamHosts: parseHostPatterns('*.models.ai.azure.com'), skipValidation: true });
+  try {
+    expect((await bounded.call('PUT', `/_inference/completion/${newId('aais-allowed')}`, endpoint('meta', 'token', SERVERLESS))).status).toBe(200);
+    const refused = await bounded.call('PUT', `/_inference/completion/${newId('aais-refused-host')}`, endpoint('meta', 'realtime', 'http://169.254.169.254/score'));
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.reason).toContain('is not allowed by INFERGATE_ALLOWED_UPSTREAM_HOSTS');
+  } finally {
+    await bounded.stop();
+  }
 });
