@@ -9,6 +9,7 @@ import { serviceSettings, taskSettings } from '../kit/settings';
 import { azureMistralStatusPolicy } from '../kit/status-policy';
 import { OpenAiCompatibleEmbeddings } from '../openai-compatible/embedding-model';
 import { openAiErrorDetails } from '../openai-compatible/schemas';
+import type { StoredEndpoint } from '../../store/endpoint-store';
 import type { InferenceProvider, ProviderDependencies } from '../types';
 import { completion, streamCompletion } from './completion';
 import { authHeaders, checkCapabilities, deployment, requestUrl } from './deployment';
@@ -44,6 +45,9 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       };
     },
   });
+  // updateModelWithChatCompletionDetails: a completion endpoint that passes its validation call is stored with
+  // max_new_tokens 64 when it has none (not when validation is skipped; the validation request itself goes without).
+  const validating = new WeakSet<StoredEndpoint>();
   return {
     embeddingValidation: { defaultSimilarity: 'dot_product', userDimensionsMustMatch: true },
     inputTypes: { kind: 'allowlist', values: ['ingest', 'search', 'internal_ingest', 'internal_search'], serviceName: 'Azure AI Studio' },
@@ -51,15 +55,17 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       const { provider, endpoint_type: endpointType } = deployment(context);
       const taskType = context.endpoint.taskType as 'text_embedding' | 'completion' | 'rerank';
       checkCapabilities(taskType, provider, endpointType);
-      // updateModelWithChatCompletionDetails stores max_new_tokens 64 with an endpoint that passed its validation
-      // call (not when validation is skipped). Here it is set before that call, so the call carries it too.
-      if (taskType === 'completion' && start) context.endpoint.taskSettings.max_new_tokens ??= DEFAULT_MAX_NEW_TOKENS;
+      if (taskType === 'completion' && start) validating.add(context.endpoint);
       return context.endpoint.serviceSettings;
     },
     textEmbedding: async (context, { input, inputType }) => ({
       text_embedding: (await embeddings.embed(context, input, inputType)).map((embedding) => ({ embedding })),
     }),
-    completion: (context, { input }) => completion(client, context, input),
+    async completion(context, { input }) {
+      const result = await completion(client, context, input);
+      if (validating.delete(context.endpoint)) context.endpoint.taskSettings.max_new_tokens ??= DEFAULT_MAX_NEW_TOKENS;
+      return result;
+    },
     streamCompletion: (context, { input }) => streamCompletion(client, context, input),
     rerank: (context, input) => rerank(client, context, input),
   };

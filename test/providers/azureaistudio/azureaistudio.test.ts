@@ -89,7 +89,7 @@ describe('completion', () => {
     const validation = onlyRequest(service.mock, 'chat');
     expect(validation.path).toBe('/v1/chat/completions');
     expect(validation.headers.authorization).toBe(AZURE_AI_STUDIO_KEY);
-    expect(validation.rawBody).toBe('{"messages":[{"content":"how big","role":"user"}],"parameters":{"max_new_tokens":64}}');
+    expect(validation.rawBody).toBe('{"messages":[{"content":"how big","role":"user"}]}');
 
     service.mock.reset();
     const answer = await service.server.call('POST', `/_inference/completion/${id}`, {
@@ -131,7 +131,8 @@ describe('completion', () => {
     expect(put.status).toBe(200);
     const validation = onlyRequest(service.mock, 'score');
     expect(validation.headers.authorization).toBe(`Bearer ${AZURE_AI_STUDIO_KEY}`);
-    expect(validation.rawBody).toBe('{"input_data":{"input_string":[{"content":"how big","role":"user"}],"parameters":{"temperature":0.2,"max_new_tokens":64}}}');
+    expect(validation.rawBody).toBe('{"input_data":{"input_string":[{"content":"how big","role":"user"}],"parameters":{"temperature":0.2}}}');
+    expect(put.json.task_settings).toEqual({ temperature: 0.2, max_new_tokens: 64 });
 
     service.mock.reset();
     service.mock.config.replyText = 'Elastic is a search company.';
@@ -160,7 +161,13 @@ describe('completion', () => {
     expect(response.json.error.reason).toContain('Reached an invalid state while parsing the Azure AI Studio completion response');
   });
 
-  test('without validation nothing is added to the task settings', async () => {
+  test('a failed validation call stores nothing; without validation nothing is added to the task settings', async () => {
+    service.mock.enqueueFault('chat', { kind: 'status', status: 401 });
+    const failed = newId('aais-failed');
+    expect((await service.server.call('PUT', `/_inference/completion/${failed}`, endpoint('meta', 'token', SERVERLESS))).status).toBe(400);
+    expect((await service.server.call('GET', `/_inference/${failed}`)).status).toBe(404);
+    service.mock.reset();
+
     const id = newId('aais-skip');
     const server = await startTestServer({ upstreamOrigins: { azureaistudio: service.mock.url }, skipValidation: true });
     try {
