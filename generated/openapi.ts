@@ -926,7 +926,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["Anthropic"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["Anthropic"] | components["schemas"]["AzureAiStudio"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -3496,6 +3496,161 @@ export interface components {
          * @description Anthropic's Claude models through the Messages API.
          */
         Anthropic: components["schemas"]["AnthropicCompletion"] | components["schemas"]["AnthropicChatCompletion"];
+        /** @description API Key for the provider you're connecting to. Never returned. */
+        "api_key-9": components["schemas"]["ApiKey"];
+        /**
+         * Target
+         * @description The target URL of your Azure AI Studio model deployment.
+         */
+        target: string;
+        /**
+         * Provider
+         * @description The model provider for your deployment.
+         * @enum {string}
+         */
+        provider: "cohere" | "databricks" | "meta" | "microsoft_phi" | "mistral" | "openai";
+        /**
+         * Endpoint Type
+         * @description Specifies the type of endpoint that is used in your model deployment: `token` for a serverless ("pay as you go") deployment, `realtime` for a managed online endpoint.
+         * @enum {string}
+         */
+        endpoint_type: "token" | "realtime";
+        /**
+         * @default {
+         *       "requests_per_minute": 240
+         *     }
+         */
+        AzureAiStudioRateLimit: {
+            /**
+             * @description Minimize the number of rate limit errors.
+             * @default 240
+             */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        AzureAiStudioEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-9"];
+            target: components["schemas"]["target"];
+            provider: components["schemas"]["provider"];
+            endpoint_type: components["schemas"]["endpoint_type"];
+            /** @description The number of dimensions the resulting embeddings should have. For more information refer to https://learn.microsoft.com/en-us/azure/ai-studio/reference/reference-model-inference-embeddings. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["AzureAiStudioRateLimit"];
+        };
+        AzureAiStudioEmbeddingTaskSettings: {
+            /** @description The end user, sent as `user`. */
+            user?: components["schemas"]["User"];
+        };
+        /**
+         * @example {
+         *       "service": "azureaistudio",
+         *       "service_settings": {
+         *         "api_key": "azure-ai-studio-key",
+         *         "target": "https://my-embed.eastus2.models.ai.azure.com",
+         *         "provider": "cohere",
+         *         "endpoint_type": "token"
+         *       }
+         *     }
+         */
+        AzureAiStudioTextEmbedding: {
+            /** @constant */
+            service: "azureaistudio";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["AzureAiStudioEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["AzureAiStudioEmbeddingTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        AzureAiStudioServiceSettings: {
+            /** @description API Key for the provider you're connecting to. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /**
+             * Target
+             * @description The target URL of your Azure AI Studio model deployment.
+             */
+            target: string;
+            /**
+             * Provider
+             * @description The model provider for your deployment.
+             * @enum {string}
+             */
+            provider: "cohere" | "databricks" | "meta" | "microsoft_phi" | "mistral" | "openai";
+            /**
+             * Endpoint Type
+             * @description Specifies the type of endpoint that is used in your model deployment: `token` for a serverless ("pay as you go") deployment, `realtime` for a managed online endpoint.
+             * @enum {string}
+             */
+            endpoint_type: "token" | "realtime";
+            rate_limit?: components["schemas"]["AzureAiStudioRateLimit"];
+        };
+        AzureAiStudioCompletionTaskSettings: {
+            /**
+             * Temperature
+             * @description Sampling temperature (0.0 to 2.0), sent in `parameters`.
+             */
+            temperature?: number;
+            /**
+             * Top P
+             * @description Nucleus sampling (0.0 to 2.0; Elasticsearch's own range), sent in `parameters`.
+             */
+            top_p?: number;
+            /**
+             * Do Sample
+             * @description Whether to sample, sent in `parameters`.
+             */
+            do_sample?: boolean;
+            /**
+             * Max New Tokens
+             * @description The most tokens to generate, sent in `parameters`; 64 is stored when the validation call succeeds without one.
+             */
+            max_new_tokens?: number;
+        };
+        /**
+         * @example {
+         *       "service": "azureaistudio",
+         *       "service_settings": {
+         *         "api_key": "azure-ai-studio-key",
+         *         "target": "https://my-endpoint.eastus2.inference.ml.azure.com/score",
+         *         "provider": "databricks",
+         *         "endpoint_type": "realtime"
+         *       }
+         *     }
+         */
+        AzureAiStudioCompletion: {
+            /** @constant */
+            service: "azureaistudio";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["AzureAiStudioServiceSettings"];
+            task_settings?: components["schemas"]["AzureAiStudioCompletionTaskSettings"];
+        };
+        AzureAiStudioRerankTaskSettings: {
+            /**
+             * Return Documents
+             * @description Whether the results carry the documents' text; the request's `return_documents` takes precedence.
+             */
+            return_documents?: boolean;
+            /**
+             * Top N
+             * @description How many documents to return; the request's `top_n` takes precedence.
+             */
+            top_n?: number;
+        };
+        AzureAiStudioRerank: {
+            /** @constant */
+            service: "azureaistudio";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["AzureAiStudioServiceSettings"];
+            task_settings?: components["schemas"]["AzureAiStudioRerankTaskSettings"];
+        };
+        /**
+         * Azure AI Studio
+         * @description Models deployed in Azure AI Foundry (Azure AI Studio), serverless ("token") or managed online ("realtime").
+         */
+        AzureAiStudio: components["schemas"]["AzureAiStudioTextEmbedding"] | components["schemas"]["AzureAiStudioCompletion"] | components["schemas"]["AzureAiStudioRerank"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -4261,6 +4416,20 @@ export type SchemaAnthropicTaskSettings = components['schemas']['AnthropicTaskSe
 export type SchemaAnthropicCompletion = components['schemas']['AnthropicCompletion'];
 export type SchemaAnthropicChatCompletion = components['schemas']['AnthropicChatCompletion'];
 export type SchemaAnthropic = components['schemas']['Anthropic'];
+export type SchemaApiKey_9 = components['schemas']['api_key-9'];
+export type SchemaTarget = components['schemas']['target'];
+export type SchemaProvider = components['schemas']['provider'];
+export type SchemaEndpointType = components['schemas']['endpoint_type'];
+export type SchemaAzureAiStudioRateLimit = components['schemas']['AzureAiStudioRateLimit'];
+export type SchemaAzureAiStudioEmbeddingServiceSettings = components['schemas']['AzureAiStudioEmbeddingServiceSettings'];
+export type SchemaAzureAiStudioEmbeddingTaskSettings = components['schemas']['AzureAiStudioEmbeddingTaskSettings'];
+export type SchemaAzureAiStudioTextEmbedding = components['schemas']['AzureAiStudioTextEmbedding'];
+export type SchemaAzureAiStudioServiceSettings = components['schemas']['AzureAiStudioServiceSettings'];
+export type SchemaAzureAiStudioCompletionTaskSettings = components['schemas']['AzureAiStudioCompletionTaskSettings'];
+export type SchemaAzureAiStudioCompletion = components['schemas']['AzureAiStudioCompletion'];
+export type SchemaAzureAiStudioRerankTaskSettings = components['schemas']['AzureAiStudioRerankTaskSettings'];
+export type SchemaAzureAiStudioRerank = components['schemas']['AzureAiStudioRerank'];
+export type SchemaAzureAiStudio = components['schemas']['AzureAiStudio'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType_3 = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

@@ -3,6 +3,7 @@
 import { createProvider as ai21 } from './ai21';
 import { createProvider as alibabacloudAiSearch } from './alibabacloud-ai-search';
 import { createProvider as anthropic } from './anthropic';
+import { createProvider as azureaistudio } from './azureaistudio';
 import { createProvider as azureopenai } from './azureopenai';
 import { createProvider as contextualai } from './contextualai';
 import { createProvider as cohere } from './cohere';
@@ -26,6 +27,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   ai21,
   'alibabacloud-ai-search': alibabacloudAiSearch,
   anthropic,
+  azureaistudio,
   azureopenai,
   contextualai,
   cohere,
