@@ -118,3 +118,19 @@ describe('settings', () => {
     expect(JSON.stringify([wrongRegion.json, wrongSecret.json])).not.toContain(BEDROCK_KEY.secretAccessKey);
   });
 });
+
+describe('_update', () => {
+  test('new keys and rate limit: the next call is signed with them; the provider still shows as stored', async () => {
+    const id = newId('br-update');
+    await createEndpoint(service, 'completion', id, endpoint({ provider: 'amazontitan', model: TITAN_TEXT }));
+    const stale = await service.server.call('PUT', `/_inference/${id}/_update`, { service_settings: { secret_key: 'y'.repeat(40) } });
+    expect(stale.status).toBe(200);
+    expect((await post('completion', id, { input: 'a' })).status).toBe(403);
+    const updated = await service.server.call('PUT', `/_inference/${id}/_update`, {
+      service_settings: { secret_key: BEDROCK_KEY.secretAccessKey, rate_limit: { requests_per_minute: 10 } },
+    });
+    expect(updated.json.service_settings).toEqual({ region: 'us-east-1', model: TITAN_TEXT, provider: 'AMAZONTITAN', rate_limit: { requests_per_minute: 10 } });
+    expect((await post('completion', id, { input: 'b' })).json).toEqual({ completion: [{ result: 'Echo: b' }] });
+    expect(JSON.stringify(updated.json)).not.toContain(BEDROCK_KEY.secretAccessKey);
+  });
+});
