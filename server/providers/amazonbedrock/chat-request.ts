@@ -5,6 +5,7 @@
  * wants turns to alternate); `tools` and `tool_choice` become `toolConfig`. The request's `max_completion_tokens`,
  * `temperature`, `top_p` and `stop` win over the endpoint's task settings.
  */
+import { randomUUID } from 'node:crypto';
 import { badRequest } from '../../http/errors';
 import type { CallContext } from '../../inference/call-context';
 import { taskSettings } from '../kit/settings';
@@ -104,3 +105,6 @@ export function chatBody(context: CallContext, request: ChatCompletionRequest): 
     ...toolConfig(request),
   };
 }
+
+/** Bedrock's answers carry no id: the chat's is made here. */
+export const chatId = () => `chatcmpl-${randomUUID()}`;

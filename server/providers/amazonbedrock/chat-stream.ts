@@ -4,27 +4,17 @@
  * `messageStop`'s reason as `finish_reason` in OpenAI's words, and `metadata`'s token counts as `usage`. Bedrock's
  * stream has no id: one is made per stream.
  */
-import { randomUUID } from 'node:crypto';
 import type { CallContext } from '../../inference/call-context';
 import type { ProviderClient } from '../kit/provider-client';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../types';
-import { chatBody } from './chat-request';
-import { converseStream, type ConverseStreamEvent } from './converse';
+import { chatBody, chatId } from './chat-request';
+import { converseStream, openAiFinishReason, type ConverseStreamEvent } from './converse';
 
 type Choice = ChatCompletionChunk['choices'][number];
 type Delta = Choice['delta'];
 
-const FINISH_REASONS: Readonly<Record<string, string>> = {
-  end_turn: 'stop',
-  stop_sequence: 'stop',
-  max_tokens: 'length',
-  tool_use: 'tool_calls',
-  content_filtered: 'content_filter',
-  guardrail_intervened: 'content_filter',
-};
-
 class ChunkWriter {
-  private readonly id = `chatcmpl-${randomUUID()}`;
+  private readonly id = chatId();
   /** Tool calls by the content block that holds them. */
   private readonly toolIndexes = new Map<number, number>();
 
@@ -55,7 +45,7 @@ class ChunkWriter {
       if (delta.toolUse && index !== undefined) return this.delta({ tool_calls: [{ index, function: { arguments: delta.toolUse.input } }] });
       return undefined;
     }
-    if ('messageStop' in event) return this.delta({}, FINISH_REASONS[event.messageStop.stopReason] ?? event.messageStop.stopReason);
+    if ('messageStop' in event) return this.delta({}, openAiFinishReason(event.messageStop.stopReason));
     if ('metadata' in event && event.metadata.usage) {
       const { inputTokens = 0, outputTokens = 0, totalTokens = inputTokens + outputTokens } = event.metadata.usage;
       return this.chunk([], { completion_tokens: outputTokens, prompt_tokens: inputTokens, total_tokens: totalTokens });

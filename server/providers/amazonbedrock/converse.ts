@@ -64,6 +64,18 @@ export const converseStreamEvent = z.union([
 ]);
 export type ConverseStreamEvent = z.infer<typeof converseStreamEvent>;
 
+const FINISH_REASONS: Readonly<Record<string, string>> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  content_filtered: 'content_filter',
+  guardrail_intervened: 'content_filter',
+};
+
+/** Bedrock's stop reason in OpenAI's words (an unknown one as it is). */
+export const openAiFinishReason = (stopReason: string) => FINISH_REASONS[stopReason] ?? stopReason;
+
 function options(context: CallContext, name: string): RequestOptions {
   return {
     name,

@@ -28,7 +28,7 @@ export const providerOf = (context: CallContext): BedrockProvider =>
   String(context.endpoint.serviceSettings.provider).toLowerCase() as BedrockProvider;
 
 /** The host of the region's Bedrock Runtime, and the path of an operation on the model (the SDK escapes the model
- * id as one path segment: `:` of a version and `/` of an ARN included). */
+ * id as one path segment: `:` of a version and `/` of an ARN included; the spec refuses `.` and `..`). */
 export function runtimeUrl(context: CallContext, operation: 'invoke' | 'converse' | 'converse-stream'): string {
   const { region, model } = serviceSettings<'AmazonBedrockServiceSettings'>(context);
   return `https://bedrock-runtime.${region}.amazonaws.com/model/${encodeURIComponent(model)}/${operation}`;

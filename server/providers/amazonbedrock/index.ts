@@ -6,6 +6,7 @@
 import type { ProviderHttp } from '../kit/http-transport';
 import { ProviderClient } from '../kit/provider-client';
 import type { InferenceProvider, ProviderDependencies } from '../types';
+import { bedrockChat } from './chat-completion';
 import { bedrockStreamChat } from './chat-stream';
 import { bedrockCompletion, bedrockStreamCompletion } from './completion';
 import { BEDROCK_INPUT_TYPES, bedrockEmbeddings } from './embeddings';
@@ -26,6 +27,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
     textEmbedding: (context, { input, inputType }) => bedrockEmbeddings(client, context, input, inputType),
     completion: (context, { input }) => bedrockCompletion(client, context, input),
     streamCompletion: (context, { input }) => bedrockStreamCompletion(client, context, input),
+    chatCompletion: (context, request) => bedrockChat(client, context, request),
     streamChatCompletion: (context, request) => bedrockStreamChat(client, context, request),
   };
 }

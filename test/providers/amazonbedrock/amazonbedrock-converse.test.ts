@@ -172,3 +172,44 @@ function expectSimpleEsError(response: { status: number; json: { error: { type: 
   expect(response.status).toBe(status);
   expect(response.json.error).toMatchObject({ type: 'status_exception', reason });
 }
+
+describe('chat_completion without a stream', () => {
+  test('one chat.completion: the text, or the tool calls, with the stop reason and usage', async () => {
+    const id = newId('br-whole');
+    await createEndpoint(service, 'chat_completion', id, endpoint({ provider: 'anthropic', model: CLAUDE }));
+    const answer = await service.server.call('POST', `/_inference/chat_completion/${id}`, { messages: [{ role: 'user', content: 'hello there' }] });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({
+      id: expect.stringMatching(/^chatcmpl-/),
+      object: 'chat.completion',
+      model: CLAUDE,
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Echo: hello there' }, finish_reason: 'stop' }],
+      usage: { completion_tokens: 3, prompt_tokens: 2, total_tokens: 5 },
+    });
+    expect(onlyRequest(service.mock, 'converse').path).toBe('/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse');
+
+    service.mock.enqueueFault('converse', { kind: 'toolCall', name: 'weather', arguments: '{"city":"Oslo"}' });
+    const tools = [{ type: 'function', function: { name: 'weather' } }];
+    const called = await service.server.call('POST', `/_inference/chat_completion/${id}`, { messages: [{ role: 'user', content: 'Weather?' }], tools });
+    expect(called.json.choices[0]).toEqual({
+      index: 0,
+      message: { role: 'assistant', content: null, tool_calls: [{ id: expect.stringMatching(/^tooluse_/), type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }] },
+      finish_reason: 'tool_calls',
+    });
+  });
+
+  test.each(['.', '..'])('a model id %s, which would read as a step up the path, is refused before any call', async (model) => {
+    const response = await service.server.call('PUT', `/_inference/completion/${newId('br-dots')}`, endpoint({ provider: 'amazontitan', model }));
+    expect(response.status).toBe(400);
+    expect(response.json.error.reason).toContain(`[service_settings] Invalid value [${model}] received. [model] must be a model ID or an ARN`);
+    expect(service.mock.requests).toHaveLength(0);
+  });
+
+  test('an ARN is one escaped segment of the path', async () => {
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc123';
+    const id = newId('br-arn-call');
+    await createEndpoint(service, 'completion', id, endpoint({ provider: 'meta', model: arn }));
+    await post('completion', id, { input: 'hi' });
+    expect(onlyRequest(service.mock, 'converse').path).toBe('/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aprovisioned-model%2Fabc123/converse');
+  });
+});
