@@ -134,3 +134,14 @@ describe('_update', () => {
     expect(JSON.stringify(updated.json)).not.toContain(BEDROCK_KEY.secretAccessKey);
   });
 });
+
+test('_services: Amazon Bedrock with its keys sensitive, its required settings and its rate limit of 240', async () => {
+  const listed = await service.server.call('GET', '/_inference/_services/text_embedding');
+  const bedrock = listed.json.find((entry: { service: string }) => entry.service === 'amazonbedrock');
+  expect(bedrock.name).toBe('Amazon Bedrock');
+  expect(bedrock.task_types).toEqual(['text_embedding', 'completion', 'chat_completion']);
+  for (const key of ['access_key', 'secret_key']) expect(bedrock.configurations[key]).toMatchObject({ required: true, sensitive: true, updatable: true });
+  for (const key of ['region', 'model', 'provider']) expect(bedrock.configurations[key]).toMatchObject({ required: true, sensitive: false, updatable: false });
+  expect(bedrock.configurations['rate_limit.requests_per_minute']).toMatchObject({ default_value: 240, required: false });
+  expect(bedrock.configurations.dimensions).toMatchObject({ required: false, supported_task_types: ['text_embedding'] });
+});
