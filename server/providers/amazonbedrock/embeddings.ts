@@ -43,10 +43,10 @@ function cohereBody(context: CallContext, texts: string[], inputType: string | u
 
 const CHARS_PER_TOKEN = 3;
 
-/** Titan's inputs cut to `max_input_tokens` (Elasticsearch's Truncator; Cohere's truncate on their own). */
+/** Inputs cut to `max_input_tokens` (Elasticsearch's Truncator, three characters a token, for either provider). */
 function truncated(context: CallContext, input: string[]): string[] {
   const limit = context.endpoint.serviceSettings.max_input_tokens;
-  if (typeof limit !== 'number' || providerOf(context) === 'cohere') return input;
+  if (typeof limit !== 'number') return input;
   return input.map((text) => text.slice(0, limit * CHARS_PER_TOKEN));
 }
 

@@ -56,6 +56,13 @@ describe('text_embedding', () => {
     expect(onlyRequest(service.mock, 'invoke').rawBody).toBe('{"texts":["x"],"input_type":"search_document","truncate":"NONE"}');
   });
 
+  test('max_input_tokens cuts each input to three characters a token, as Elasticsearch\'s Truncator', async () => {
+    const id = newId('br-cut');
+    await createEndpoint(service, 'text_embedding', id, endpoint({ provider: 'cohere', model: COHERE_EMBED, max_input_tokens: 2 }));
+    await post('text_embedding', id, { input: ['abcdefghij', 'abc'] });
+    expect(bodyOf(onlyRequest(service.mock, 'invoke')).texts).toEqual(['abcdef', 'abc']);
+  });
+
   test.each([
     ['anthropic', 'The [text_embedding] task type for provider [anthropic] is not available'],
     ['meta', 'The [text_embedding] task type for provider [meta] is not available'],
