@@ -926,7 +926,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["Anthropic"] | components["schemas"]["AzureAiStudio"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["Anthropic"] | components["schemas"]["AzureAiStudio"] | components["schemas"]["AmazonBedrock"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -3651,6 +3651,176 @@ export interface components {
          * @description Models deployed in Azure AI Foundry (Azure AI Studio), serverless ("token") or managed online ("realtime").
          */
         AzureAiStudio: components["schemas"]["AzureAiStudioTextEmbedding"] | components["schemas"]["AzureAiStudioCompletion"] | components["schemas"]["AzureAiStudioRerank"];
+        /**
+         * Access Key
+         * @description A valid AWS access key that has permissions to use Amazon Bedrock. Never returned.
+         */
+        access_key: string;
+        /**
+         * Secret Key
+         * @description The secret key that goes with the access key. Never returned.
+         */
+        secret_key: string;
+        /**
+         * Region
+         * @description The region that your model or ARN is deployed in.
+         */
+        region: string;
+        /**
+         * Model
+         * @description The base model ID or an ARN to a custom model based on a foundational model.
+         */
+        "model-2": string;
+        /**
+         * @description By default, the amazonbedrock service sets the number of requests allowed per minute to 240.
+         * @default {
+         *       "requests_per_minute": 240
+         *     }
+         */
+        "rate_limit-5": {
+            /** @default 240 */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        AmazonBedrockEmbeddingServiceSettings: {
+            access_key: components["schemas"]["access_key"];
+            secret_key: components["schemas"]["secret_key"];
+            region: components["schemas"]["region"];
+            model: components["schemas"]["model-2"];
+            /**
+             * Provider
+             * @description The model provider for your deployment; `amazontitan` and `cohere` serve embeddings.
+             * @enum {string}
+             */
+            provider: "amazontitan" | "anthropic" | "ai21labs" | "cohere" | "meta" | "mistral";
+            /** @description The number of dimensions the resulting embeddings should have (sent to Amazon Titan, whose v2 models take 1024, 512 or 256). For more information refer to https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-text.html. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `cosine` for Amazon Titan and `dot_product` for Cohere when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["rate_limit-5"];
+        };
+        AmazonBedrockEmbeddingTaskSettings: {
+            /**
+             * Truncate
+             * @description How Cohere's models handle inputs longer than their window (the `cohere` provider only).
+             * @enum {string}
+             */
+            truncate?: "none" | "start" | "end";
+        };
+        /**
+         * @example {
+         *       "service": "amazonbedrock",
+         *       "service_settings": {
+         *         "access_key": "AWS-access-key",
+         *         "secret_key": "AWS-secret-key",
+         *         "region": "us-east-1",
+         *         "provider": "amazontitan",
+         *         "model": "amazon.titan-embed-text-v2:0"
+         *       }
+         *     }
+         */
+        AmazonBedrockTextEmbedding: {
+            /** @constant */
+            service: "amazonbedrock";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["AmazonBedrockEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["AmazonBedrockEmbeddingTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        AmazonBedrockServiceSettings: {
+            /**
+             * Access Key
+             * @description A valid AWS access key that has permissions to use Amazon Bedrock. Never returned.
+             */
+            access_key: $Write<string>;
+            /**
+             * Secret Key
+             * @description The secret key that goes with the access key. Never returned.
+             */
+            secret_key: $Write<string>;
+            /**
+             * Region
+             * @description The region that your model or ARN is deployed in.
+             */
+            region: string;
+            /**
+             * Model
+             * @description The base model ID or an ARN to a custom model based on a foundational model.
+             */
+            model: string;
+            /**
+             * Provider
+             * @description The model provider for your deployment (shown in upper case, as Elasticsearch shows it).
+             * @enum {string}
+             */
+            provider: "amazontitan" | "anthropic" | "ai21labs" | "cohere" | "meta" | "mistral";
+            /**
+             * @description By default, the amazonbedrock service sets the number of requests allowed per minute to 240.
+             * @default {
+             *       "requests_per_minute": 240
+             *     }
+             */
+            rate_limit?: {
+                /** @default 240 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        AmazonBedrockCompletionTaskSettings: {
+            /**
+             * Max New Tokens
+             * @description Sets the maximum number of output tokens to be generated (sent as Converse's `maxTokens`). Elasticsearch documents a default of 64 but sends none when it is not set, leaving the model's own default.
+             */
+            max_new_tokens?: number;
+            /**
+             * Temperature
+             * @description A number between 0.0 and 1.0 that controls the apparent creativity of the results.
+             */
+            temperature?: number;
+            /**
+             * Top P
+             * @description Alternative to temperature, a number in the range of 0.0 to 1.0, to eliminate low-probability tokens.
+             */
+            top_p?: number;
+            /**
+             * Top K
+             * @description Only available for the anthropic, cohere and mistral providers: an alternative to temperature, a number in the range of 0.0 to 1.0 (as Elasticsearch checks it).
+             */
+            top_k?: number;
+        };
+        /**
+         * @example {
+         *       "service": "amazonbedrock",
+         *       "service_settings": {
+         *         "access_key": "AWS-access-key",
+         *         "secret_key": "AWS-secret-key",
+         *         "region": "us-east-1",
+         *         "provider": "amazontitan",
+         *         "model": "amazon.titan-text-premier-v1:0"
+         *       }
+         *     }
+         */
+        AmazonBedrockCompletion: {
+            /** @constant */
+            service: "amazonbedrock";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["AmazonBedrockServiceSettings"];
+            task_settings?: components["schemas"]["AmazonBedrockCompletionTaskSettings"];
+        };
+        AmazonBedrockChatCompletion: {
+            /** @constant */
+            service: "amazonbedrock";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["AmazonBedrockServiceSettings"];
+            task_settings?: components["schemas"]["AmazonBedrockCompletionTaskSettings"];
+        };
+        /**
+         * Amazon Bedrock
+         * @description Models hosted on Amazon Bedrock (Amazon Titan, Anthropic, AI21 Labs, Cohere, Meta, Mistral).
+         */
+        AmazonBedrock: components["schemas"]["AmazonBedrockTextEmbedding"] | components["schemas"]["AmazonBedrockCompletion"] | components["schemas"]["AmazonBedrockChatCompletion"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -4430,6 +4600,19 @@ export type SchemaAzureAiStudioCompletion = components['schemas']['AzureAiStudio
 export type SchemaAzureAiStudioRerankTaskSettings = components['schemas']['AzureAiStudioRerankTaskSettings'];
 export type SchemaAzureAiStudioRerank = components['schemas']['AzureAiStudioRerank'];
 export type SchemaAzureAiStudio = components['schemas']['AzureAiStudio'];
+export type SchemaAccessKey = components['schemas']['access_key'];
+export type SchemaSecretKey = components['schemas']['secret_key'];
+export type SchemaRegion = components['schemas']['region'];
+export type SchemaModel_2 = components['schemas']['model-2'];
+export type SchemaRateLimit_5 = components['schemas']['rate_limit-5'];
+export type SchemaAmazonBedrockEmbeddingServiceSettings = components['schemas']['AmazonBedrockEmbeddingServiceSettings'];
+export type SchemaAmazonBedrockEmbeddingTaskSettings = components['schemas']['AmazonBedrockEmbeddingTaskSettings'];
+export type SchemaAmazonBedrockTextEmbedding = components['schemas']['AmazonBedrockTextEmbedding'];
+export type SchemaAmazonBedrockServiceSettings = components['schemas']['AmazonBedrockServiceSettings'];
+export type SchemaAmazonBedrockCompletionTaskSettings = components['schemas']['AmazonBedrockCompletionTaskSettings'];
+export type SchemaAmazonBedrockCompletion = components['schemas']['AmazonBedrockCompletion'];
+export type SchemaAmazonBedrockChatCompletion = components['schemas']['AmazonBedrockChatCompletion'];
+export type SchemaAmazonBedrock = components['schemas']['AmazonBedrock'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType_3 = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

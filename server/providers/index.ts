@@ -4,6 +4,7 @@ import { createProvider as ai21 } from './ai21';
 import { createProvider as alibabacloudAiSearch } from './alibabacloud-ai-search';
 import { createProvider as anthropic } from './anthropic';
 import { createProvider as azureaistudio } from './azureaistudio';
+import { createProvider as amazonbedrock } from './amazonbedrock';
 import { createProvider as azureopenai } from './azureopenai';
 import { createProvider as contextualai } from './contextualai';
 import { createProvider as cohere } from './cohere';
@@ -28,6 +29,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   'alibabacloud-ai-search': alibabacloudAiSearch,
   anthropic,
   azureaistudio,
+  amazonbedrock,
   azureopenai,
   contextualai,
   cohere,
