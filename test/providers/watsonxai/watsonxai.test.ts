@@ -249,3 +249,18 @@ describe('settings', () => {
     expect(refused.json.error.reason).toContain('dimensions');
   });
 });
+
+describe('streams', () => {
+  test('an error event of chat_stream ends the stream with an error event naming the endpoint, after what came', async () => {
+    const id = newId('wx-stream');
+    await createEndpoint(service, 'completion', id, endpoint(CHAT_MODEL));
+    service.mock.enqueueFault('chat', { kind: 'streamError', chunks: 1, message: 'Model inference failed' });
+    const response = await postRaw(service.server, `/_inference/completion/${id}/_stream`, { input: 'What is Elastic?' });
+    expectEventStream(response, 200);
+    const frames = framesOf(response.text);
+    expect(JSON.parse(frames[0].data)).toEqual({ completion: [{ delta: 'Echo: ' }] });
+    expect(frames.at(-1)!.event).toBe('error');
+    expect(frames.at(-1)!.data).toContain(`Received an error response for request from inference entity id [${id}]`);
+    expect(frames.at(-1)!.data).toContain('Model inference failed');
+  });
+});
