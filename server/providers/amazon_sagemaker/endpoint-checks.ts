@@ -19,6 +19,15 @@ function unknownSettings(entries: Array<[string, unknown]>): never {
   throw badRequest(`Model configuration contains settings [{${rendered}}] unknown to the [${SERVICE}] service`);
 }
 
+/** SageMakerServiceSettings.toXContent's order (then the api's own settings, in theirs). */
+const SETTINGS_ORDER = ['endpoint_name', 'region', 'api', 'target_model', 'target_container_hostname', 'inference_component_name', 'batch_size', 'dimensions', 'dimensions_set_by_user', 'similarity', 'element_type'];
+
+/** The settings in Elasticsearch's order; the elastic api's text embeddings always show `dimensions_set_by_user`. */
+function stored(serviceSettings: Settings, elasticEmbeddings: boolean): Settings {
+  const settings = elasticEmbeddings ? { dimensions_set_by_user: false, ...serviceSettings } : serviceSettings;
+  return Object.fromEntries(SETTINGS_ORDER.filter((key) => settings[key] !== undefined).map((key) => [key, settings[key]]));
+}
+
 /** In SageMakerModelBuilder.fromRequest's order: the api and task type, the api's task settings, then what is left. */
 export function checkEndpoint(context: CallContext): Settings {
   const { taskType, serviceSettings, taskSettings } = context.endpoint;
@@ -33,7 +42,7 @@ export function checkEndpoint(context: CallContext): Settings {
     const extraTasks = Object.entries(taskSettings).filter(([key]) => !OPENAI_TASK_SETTINGS.includes(key));
     if (extraTasks.length > 0) unknownSettings(extraTasks);
   }
-  return serviceSettings;
+  return stored(serviceSettings, api === 'elastic' && taskType === 'text_embedding');
 }
 
 /** Whether the validation call's embeddings must have the endpoint's dimensions (the api's dimensionsSetByUser). */

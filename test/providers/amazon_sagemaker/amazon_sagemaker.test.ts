@@ -21,6 +21,8 @@ describe('PUT', () => {
       batch_size: 8,
       dimensions: 16,
     });
+    // In SageMakerServiceSettings.toXContent's order.
+    expect(Object.keys(response.json.service_settings)).toEqual(['endpoint_name', 'region', 'api', 'target_model', 'batch_size', 'dimensions']);
     expect(response.text).not.toContain(SAGEMAKER_KEY.secretAccessKey);
     expect(response.text).not.toContain(SAGEMAKER_KEY.accessKeyId);
     const validation = onlyRequest(service.mock, 'invocations');
