@@ -175,6 +175,20 @@ describe('inference', () => {
     expect(service.mock.requestsTo('invocations')).toHaveLength(1);
   });
 
+  test('hostile task settings: a wrong type is a 400 naming the field, a header-breaking value a 400, never a 500', async () => {
+    const id = newId('sm-hostile');
+    await createEndpoint(service, 'completion', id, sagemaker('elastic', 'completion'));
+    expectSimpleEsError(
+      await service.server.call('POST', `/_inference/completion/${id}`, { input: 'hi', task_settings: { session_id: 5 } }),
+      400,
+      'validation_exception',
+      'Validation Failed: 1: field [session_id] is not of the expected type. The value [5] cannot be converted to a [String];',
+    );
+    const broken = await service.server.call('POST', `/_inference/completion/${id}`, { input: 'hi', task_settings: { custom_attributes: 'a\r\nx-injected: 1' } });
+    expect(broken.status).toBe(400);
+    expect(service.mock.requests.every((request) => request.headers['x-injected'] === undefined)).toBe(true);
+  });
+
   test('the keys can be changed by _update, and the next request is signed with the new ones', async () => {
     const id = newId('sm-upd');
     await createEndpoint(service, 'completion', id, sagemaker('elastic', 'completion'));
