@@ -926,7 +926,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["Anthropic"] | components["schemas"]["AzureAiStudio"] | components["schemas"]["AmazonBedrock"] | components["schemas"]["Watsonxai"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["Anthropic"] | components["schemas"]["AzureAiStudio"] | components["schemas"]["AmazonBedrock"] | components["schemas"]["Watsonxai"] | components["schemas"]["AmazonSageMaker"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -3949,6 +3949,180 @@ export interface components {
          * @description IBM watsonx.ai models of a watsonx.ai project (embeddings, reranking, chat).
          */
         Watsonxai: components["schemas"]["WatsonxaiTextEmbedding"] | components["schemas"]["WatsonxaiRerank"] | components["schemas"]["WatsonxaiCompletion"] | components["schemas"]["WatsonxaiChatCompletion"];
+        /**
+         * Access Key
+         * @description The access key of an AWS IAM user allowed to invoke the endpoint. Never returned.
+         */
+        AmazonSageMakerAccessKey: string;
+        /**
+         * Secret Key
+         * @description The secret key of that IAM user, which signs every request (AWS SigV4). Never returned.
+         */
+        AmazonSageMakerSecretKey: string;
+        /**
+         * Endpoint Name
+         * @description The name specified when creating the SageMaker Endpoint.
+         */
+        AmazonSageMakerEndpointName: string;
+        /**
+         * Region
+         * @description The AWS region that your model or ARN is deployed in.
+         */
+        AmazonSageMakerRegion: string;
+        /**
+         * API
+         * @description The API format that your SageMaker Endpoint expects: `openai` (text_embedding, completion, chat_completion) or `elastic` (every task type).
+         */
+        AmazonSageMakerApi: string;
+        /**
+         * Target Model
+         * @description The model to request when calling a SageMaker multi-model Endpoint (not sent by streams, as Elasticsearch).
+         */
+        AmazonSageMakerTargetModel: string;
+        /**
+         * Target Container Hostname
+         * @description The hostname of the container when calling a SageMaker multi-container Endpoint.
+         */
+        AmazonSageMakerTargetContainerHostname: string;
+        /**
+         * Inference Component Name
+         * @description The inference component to invoke, for an endpoint that hosts several.
+         */
+        AmazonSageMakerInferenceComponentName: string;
+        /**
+         * Batch Size
+         * @description The most inputs sent in one request (256 when not set).
+         */
+        AmazonSageMakerBatchSize: number;
+        AmazonSageMakerEmbeddingServiceSettings: {
+            access_key: components["schemas"]["AmazonSageMakerAccessKey"];
+            secret_key: components["schemas"]["AmazonSageMakerSecretKey"];
+            endpoint_name: components["schemas"]["AmazonSageMakerEndpointName"];
+            region: components["schemas"]["AmazonSageMakerRegion"];
+            api: components["schemas"]["AmazonSageMakerApi"];
+            target_model?: components["schemas"]["AmazonSageMakerTargetModel"];
+            target_container_hostname?: components["schemas"]["AmazonSageMakerTargetContainerHostname"];
+            inference_component_name?: components["schemas"]["AmazonSageMakerInferenceComponentName"];
+            batch_size?: components["schemas"]["AmazonSageMakerBatchSize"];
+            /** @description The number of dimensions of the embeddings (learned by the validation call when not given). With the `openai` api it is sent as OpenAI's `dimensions`. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description The `elastic` api only. The similarity measure of the embeddings (none stored when not given). */
+            similarity?: components["schemas"]["Similarity"];
+            /**
+             * Element Type
+             * @description The `elastic` api only, and required there: how the endpoint's answer is read — `float` (`text_embedding`), `byte` (`text_embedding_bytes`) or `bit` (`text_embedding_bits`).
+             * @enum {string}
+             */
+            element_type?: "bit" | "byte" | "float";
+            /**
+             * Dimensions Set By User
+             * @description The `elastic` api only: whether the validation call must return `dimensions`. Elasticsearch stores and shows it (false unless given; a validation call sets it to false).
+             */
+            dimensions_set_by_user?: boolean;
+        } & unknown;
+        AmazonSageMakerTaskSettings: {
+            /**
+             * Custom Attributes
+             * @description An opaque informational value forwarded as-is to the model within SageMaker.
+             */
+            custom_attributes?: string;
+            /**
+             * Enable Explanations
+             * @description JMESPath expression overriding the ClarifyingExplainerConfig in the SageMaker Endpoint Configuration.
+             */
+            enable_explanations?: string;
+            /**
+             * Inference ID
+             * @description Informational identifying for auditing requests within the SageMaker Endpoint.
+             */
+            inference_id?: string;
+            /**
+             * Session ID
+             * @description Creates or reuses an existing Session for SageMaker stateful models.
+             */
+            session_id?: string;
+            /**
+             * Target Variant
+             * @description The production variant when calling the SageMaker Endpoint.
+             */
+            target_variant?: string;
+            /** @description The `openai` api only, sent as OpenAI's `user`. */
+            user?: components["schemas"]["User"];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "service": "amazon_sagemaker",
+         *       "service_settings": {
+         *         "access_key": "AWS-access-key",
+         *         "secret_key": "AWS-secret-key",
+         *         "region": "us-east-1",
+         *         "api": "elastic",
+         *         "endpoint_name": "my-endpoint",
+         *         "dimensions": 384,
+         *         "element_type": "float"
+         *       }
+         *     }
+         */
+        AmazonSageMakerTextEmbedding: {
+            /** @constant */
+            service: "amazon_sagemaker";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["AmazonSageMakerEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["AmazonSageMakerTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        AmazonSageMakerServiceSettings: {
+            access_key: components["schemas"]["AmazonSageMakerAccessKey"];
+            secret_key: components["schemas"]["AmazonSageMakerSecretKey"];
+            endpoint_name: components["schemas"]["AmazonSageMakerEndpointName"];
+            region: components["schemas"]["AmazonSageMakerRegion"];
+            api: components["schemas"]["AmazonSageMakerApi"];
+            target_model?: components["schemas"]["AmazonSageMakerTargetModel"];
+            target_container_hostname?: components["schemas"]["AmazonSageMakerTargetContainerHostname"];
+            inference_component_name?: components["schemas"]["AmazonSageMakerInferenceComponentName"];
+            batch_size?: components["schemas"]["AmazonSageMakerBatchSize"];
+        };
+        AmazonSageMakerSparseEmbedding: {
+            /** @constant */
+            service: "amazon_sagemaker";
+            /** @constant */
+            task_type?: "sparse_embedding";
+            service_settings: components["schemas"]["AmazonSageMakerServiceSettings"];
+            task_settings?: components["schemas"]["AmazonSageMakerTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        AmazonSageMakerRerank: {
+            /** @constant */
+            service: "amazon_sagemaker";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["AmazonSageMakerServiceSettings"];
+            task_settings?: components["schemas"]["AmazonSageMakerTaskSettings"];
+        };
+        AmazonSageMakerCompletion: {
+            /** @constant */
+            service: "amazon_sagemaker";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["AmazonSageMakerServiceSettings"];
+            task_settings?: components["schemas"]["AmazonSageMakerTaskSettings"];
+        };
+        AmazonSageMakerChatCompletion: {
+            /** @constant */
+            service: "amazon_sagemaker";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["AmazonSageMakerServiceSettings"];
+            task_settings?: components["schemas"]["AmazonSageMakerTaskSettings"];
+        };
+        /**
+         * Amazon SageMaker
+         * @description Models deployed on Amazon SageMaker AI endpoints (SageMaker Runtime, AWS SigV4).
+         */
+        AmazonSageMaker: components["schemas"]["AmazonSageMakerTextEmbedding"] | components["schemas"]["AmazonSageMakerSparseEmbedding"] | components["schemas"]["AmazonSageMakerRerank"] | components["schemas"]["AmazonSageMakerCompletion"] | components["schemas"]["AmazonSageMakerChatCompletion"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -4754,6 +4928,24 @@ export type SchemaWatsonxaiRerank = components['schemas']['WatsonxaiRerank'];
 export type SchemaWatsonxaiCompletion = components['schemas']['WatsonxaiCompletion'];
 export type SchemaWatsonxaiChatCompletion = components['schemas']['WatsonxaiChatCompletion'];
 export type SchemaWatsonxai = components['schemas']['Watsonxai'];
+export type SchemaAmazonSageMakerAccessKey = components['schemas']['AmazonSageMakerAccessKey'];
+export type SchemaAmazonSageMakerSecretKey = components['schemas']['AmazonSageMakerSecretKey'];
+export type SchemaAmazonSageMakerEndpointName = components['schemas']['AmazonSageMakerEndpointName'];
+export type SchemaAmazonSageMakerRegion = components['schemas']['AmazonSageMakerRegion'];
+export type SchemaAmazonSageMakerApi = components['schemas']['AmazonSageMakerApi'];
+export type SchemaAmazonSageMakerTargetModel = components['schemas']['AmazonSageMakerTargetModel'];
+export type SchemaAmazonSageMakerTargetContainerHostname = components['schemas']['AmazonSageMakerTargetContainerHostname'];
+export type SchemaAmazonSageMakerInferenceComponentName = components['schemas']['AmazonSageMakerInferenceComponentName'];
+export type SchemaAmazonSageMakerBatchSize = components['schemas']['AmazonSageMakerBatchSize'];
+export type SchemaAmazonSageMakerEmbeddingServiceSettings = components['schemas']['AmazonSageMakerEmbeddingServiceSettings'];
+export type SchemaAmazonSageMakerTaskSettings = components['schemas']['AmazonSageMakerTaskSettings'];
+export type SchemaAmazonSageMakerTextEmbedding = components['schemas']['AmazonSageMakerTextEmbedding'];
+export type SchemaAmazonSageMakerServiceSettings = components['schemas']['AmazonSageMakerServiceSettings'];
+export type SchemaAmazonSageMakerSparseEmbedding = components['schemas']['AmazonSageMakerSparseEmbedding'];
+export type SchemaAmazonSageMakerRerank = components['schemas']['AmazonSageMakerRerank'];
+export type SchemaAmazonSageMakerCompletion = components['schemas']['AmazonSageMakerCompletion'];
+export type SchemaAmazonSageMakerChatCompletion = components['schemas']['AmazonSageMakerChatCompletion'];
+export type SchemaAmazonSageMaker = components['schemas']['AmazonSageMaker'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType_3 = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

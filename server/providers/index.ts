@@ -5,6 +5,7 @@ import { createProvider as alibabacloudAiSearch } from './alibabacloud-ai-search
 import { createProvider as anthropic } from './anthropic';
 import { createProvider as azureaistudio } from './azureaistudio';
 import { createProvider as amazonbedrock } from './amazonbedrock';
+import { createProvider as amazonSagemaker } from './amazon_sagemaker';
 import { createProvider as azureopenai } from './azureopenai';
 import { createProvider as contextualai } from './contextualai';
 import { createProvider as cohere } from './cohere';
@@ -31,6 +32,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   anthropic,
   azureaistudio,
   amazonbedrock,
+  amazon_sagemaker: amazonSagemaker,
   azureopenai,
   contextualai,
   cohere,

@@ -11,7 +11,7 @@ import { ClientGoneError } from '../../inference/call-context';
 import type { Deadline } from '../../inference/deadline';
 import { abortableSleep } from './abortable-sleep';
 import { retryAfterMs as readRetryAfter } from './retry-after';
-import { connectionError, providerError, type ErrorContext } from './provider-error';
+import { connectionError, providerError, type ErrorContext, type FailedResponse } from './provider-error';
 import type { RateLimiters } from './rate-limiter';
 import type { StatusPolicy } from './status-policy';
 import { withUpstreamOrigin } from './upstream-origins';
@@ -48,6 +48,9 @@ export interface UpstreamRequest {
   contentType?: string;
   /** Signs each attempt as it is sent (AWS SigV4): returns the headers to send. */
   sign?: RequestSigner;
+  /** Words a failed answer itself, for a service whose errors are not `<prefix> for request from ...` (the AWS SDK
+   * services map the SDK's exceptions); the policy still decides the retry. */
+  errorFor?: (response: FailedResponse, context: ErrorContext) => EsError;
 }
 
 /** Given the URL a request really goes to, its headers and its body, the headers to send it with. */
@@ -145,8 +148,9 @@ export class ProviderHttp {
         const body = await readErrorBody(response);
         if (deadline.signal.aborted) throw abortError(deadline);
         if (response.statusCode === 401) scope.onUnauthorized?.();
-        const outcome = providerError({ status: response.statusCode, headers: response.headers, body, url }, scope.errors, call.policy);
-        failure = outcome.error;
+        const failed = { status: response.statusCode, headers: response.headers, body, url };
+        const outcome = providerError(failed, scope.errors, call.policy);
+        failure = call.errorFor ? call.errorFor(failed, scope.errors) : outcome.error;
         if (outcome.failure.retry === 'no' || (outcome.failure.retry === 'truncated' && !call.truncated)) throw failure;
         if (outcome.failure.retry === 'truncated') ({ contentType, text } = encode(call.truncated!(), call.contentType));
         retryAfterMs = readRetryAfter(response.headers['retry-after']);
