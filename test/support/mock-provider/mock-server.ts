@@ -78,11 +78,7 @@ export interface MockWire {
   /** Headers it sends with an error status (OpenAI's `x-ratelimit-*` on a 429). */
   errorHeaders?(status: number): Record<string, string>;
   /** The bytes that end a stream with the provider's in-stream error (binary for AWS's event streams). */
-<<<<<<< HEAD
   streamErrorFrame(message: string): string | Uint8Array;
-=======
-  streamErrorFrame(message: string): string | Buffer;
->>>>>>> sagemaker
   /** The answer to a request no route matches. */
   unknownRoute(method: string, path: string): { status: number; body: JsonValue };
 }
@@ -246,14 +242,9 @@ export class MockProvider {
     return this.closing;
   }
 
-<<<<<<< HEAD
   /** Writes an event stream of ready-made frames (text, or the bytes of a binary framing); a stream fault of the
    * exchange cuts it short and then strikes. */
   async writeStream(exchange: Exchange, frames: ReadonlyArray<string | Uint8Array>, options: StreamOptions = {}): Promise<void> {
-=======
-  /** Writes an event stream of ready-made frames; a stream fault of the exchange cuts it short and then strikes. */
-  async writeStream(exchange: Exchange, frames: ReadonlyArray<string | Buffer>, options: StreamOptions = {}): Promise<void> {
->>>>>>> sagemaker
     const { res, signal } = exchange;
     const fault = isStreamFault(exchange.step) ? exchange.step : undefined;
     const kept = fault ? frames.slice(0, options.keptByFault?.(fault.chunks) ?? fault.chunks) : frames;
