@@ -10,6 +10,9 @@ import { embeddingFor } from '../../support/mock-provider/openai-embeddings';
 import { isObject } from '../../support/mock-provider/openai-routes';
 
 export const GOOGLE_API_KEY = 'AIzaSyD3mOcKk3yF0rG8oOgLe5tUd1oAiSt7x9Q';
+/** A key whose URL forms differ from it (percent-encoded, `+` for the space): redaction must catch those too. */
+export const GOOGLE_API_KEY_WITH_SYMBOLS = 'AIza/Sy+D3m=Ock&Kk3 yF0r?G8o%OgL#e5';
+const KEYS = new Set([GOOGLE_API_KEY, GOOGLE_API_KEY_WITH_SYMBOLS]);
 /** BatchEmbedContentsRequest takes at most this many requests. */
 export const MAX_BATCH = 100;
 
@@ -82,7 +85,7 @@ function accept(exchange: Exchange, method: string, models: (model: string) => b
   const { recorded, res } = exchange;
   const key = recorded.query.key ?? exchange.req.headers['x-goog-api-key'];
   if (key === undefined || key === '') return void sendJson(res, 403, googleError(403));
-  if (key !== GOOGLE_API_KEY) return void sendJson(res, 400, INVALID_KEY);
+  if (typeof key !== 'string' || !KEYS.has(key)) return void sendJson(res, 400, INVALID_KEY);
   const model = modelOf(recorded.path, method)!;
   if (!models(model)) {
     const message = `models/${model} is not found for API version v1, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`;
