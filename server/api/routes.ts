@@ -14,8 +14,15 @@ import { streamHandler } from './stream-inference';
 import { updateEndpoint } from './update-endpoint';
 import { createApiKey, getApiKeys, invalidateApiKeys } from './api-keys';
 import { authenticate } from './authenticate';
+import { getMetrics } from './metrics';
+import { getDocs, getDocsAsset, getOpenApiJson, getOpenApiYaml } from '../docs/docs-page';
 
 export const HANDLERS: Record<string, Handler> = {
+  getOpenApiJson,
+  getOpenApiYaml,
+  getDocs,
+  getDocsAsset,
+  getMetrics,
   getInfo,
   ping,
   getAllEndpoints: getEndpoints,

@@ -3,6 +3,7 @@
  * event and then each gap between events; an error before the first event sets the HTTP status, a later one becomes an
  * error event without `[DONE]` (reference §4.2). A client that goes away aborts the provider request.
  */
+import { noteErrorType } from '../observability/request-scope';
 import type { Response } from 'express';
 import type { EsError } from '../http/errors';
 import { DONE, startEventStream, writeEvent, writeEventStreamError } from '../http/sse';
@@ -52,6 +53,7 @@ export async function relayStream<T>(
     response.end();
   } catch (thrown) {
     const error = callError(thrown, call.deadline);
+    noteErrorType(error.type);
     if (error.status === 499 || response.destroyed) {
       response.destroy();
       return;

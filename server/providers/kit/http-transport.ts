@@ -16,6 +16,7 @@ import { redactSecrets } from './redact';
 import type { RateLimiters } from './rate-limiter';
 import type { StatusPolicy } from './status-policy';
 import { withUpstreamOrigin } from './upstream-origins';
+import { noteUpstreamAttempt } from '../../observability/request-scope';
 import { UpstreamAllowList, hostNotAllowed, hostRefusalIn } from './upstream-allow-list';
 
 /** Elasticsearch gives up after this many attempts (RetryingHttpSender), or when its retry window closes. */
@@ -140,7 +141,9 @@ export class ProviderHttp {
       try {
         const unsigned = { 'content-type': contentType, accept: 'application/json', ...call.headers };
         const headers = call.sign ? await call.sign({ url, headers: unsigned, body: text }) : unsigned;
+        const sentAt = performance.now();
         const response = await request(url, { method: 'POST', headers, body: text, signal: deadline.signal, dispatcher: this.agent });
+        noteUpstreamAttempt((performance.now() - sentAt) / 1000, attempt > 1);
         if (response.statusCode >= 200 && response.statusCode < 300) return await read(response, url);
         const body = await readErrorBody(response);
         if (deadline.signal.aborted) throw abortError(deadline);
