@@ -34,8 +34,10 @@ function expectNothingHoldsTheKey(server: TestServer): void {
 }
 
 describe('through the mock', () => {
-  afterAll(() => {
-    // Every log line was captured (at debug level), answers and failures alike.
+  afterAll(async () => {
+    // The metrics are read too (their body joins the answers checked), and every log line was captured (at debug
+    // level), answers and failures alike.
+    expect((await service.server.call('GET', '/metrics')).text).toContain('service="googleaistudio"');
     expect(service.server.logs.some((line) => line.includes('"msg":"request failed"'))).toBe(true);
     expect(service.server.logs.some((line) => line.includes('"msg":"request refused"'))).toBe(true);
     expectNothingHoldsTheKey(service.server);
