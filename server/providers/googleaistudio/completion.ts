@@ -52,13 +52,17 @@ export async function googleAiStudioCompletion(client: ProviderClient, context: 
   return { completion: [{ result: read.text }] };
 }
 
-/** A chunk is a GenerateContentResponse; anything else (Google's `{"error":{...}}` once the stream has begun) is
- * the provider's error, quoting its message. */
+/** Any chunk but Google's `{"error":{...}}` (sent once the stream has begun), which is the provider's error quoting
+ * its message; a chunk is then read as Elasticsearch reads a GenerateContentResponse. */
+const chunkSchema = z.object({ error: z.undefined() }).passthrough();
+
 export async function* googleAiStudioStreamCompletion(client: ProviderClient, context: CallContext, input: string[]): AsyncGenerator<CompletionStreamEvent> {
   const url = methodUrl(context, 'streamGenerateContent');
-  const chunks = client.postEventStream(context, url, completionBody(input), responseSchema, { ...options, framing: 'sse' });
-  for await (const chunk of chunks) {
-    const read = textOf(chunk);
+  const events = client.postEventStream(context, url, completionBody(input), chunkSchema, { ...options, framing: 'sse' });
+  for await (const event of events) {
+    const chunk = responseSchema.safeParse(event);
+    if (!chunk.success) throw client.unreadable(context, options, missing('candidates'));
+    const read = textOf(chunk.data);
     if ('missing' in read) throw client.unreadable(context, options, missing(read.missing));
     if (read.text !== '') yield { completion: [{ delta: read.text }] };
   }

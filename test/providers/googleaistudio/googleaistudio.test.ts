@@ -1,7 +1,7 @@
 /** What is Google AI Studio's own (reference §8.5), as Elasticsearch's GoogleAiStudio classes send and read it. */
-import { expectEventStream, expectSimpleEsError, framesOf, postRaw, DONE_FRAME } from '../../support/assertions';
+import { expectEventStream, expectSimpleEsError, framesOf, onlyErrorFrame, postRaw, DONE_FRAME } from '../../support/assertions';
 import { bodyOf, createEndpoint, newId, onlyRequest, withMockedService } from '../../support/service-setup';
-import { answerTo, GOOGLE_API_KEY, MAX_BATCH, startMockGoogleAiStudio } from './mock-googleaistudio';
+import { answerTo, BLOCKED_PROMPT, GOOGLE_API_KEY, MAX_BATCH, startMockGoogleAiStudio } from './mock-googleaistudio';
 
 const service = withMockedService('googleaistudio', startMockGoogleAiStudio);
 const endpoint = (model: string, settings: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
@@ -167,15 +167,22 @@ describe('completion', () => {
     expect(service.mock.requests).toHaveLength(0);
   });
 
+  const noCandidates = 'Failed to send Google AI Studio completion request. Cause: Failed to find required field [candidates] in Google AI Studio completion response';
+
   test('a blocked prompt (no candidates) is unreadable, as Elasticsearch finds no [candidates]', async () => {
     const id = newId('gais-blocked');
     await createEndpoint(service, 'completion', id, endpoint('gemini-1.5-flash'));
-    for (let i = 0; i < 3; i++) service.mock.enqueueFault('generate', { kind: 'wrongShape' });
-    const response = await complete(id, { input: 'hi' });
+    const response = await complete(id, { input: `tell me ${BLOCKED_PROMPT}` });
     expect(response.status).toBe(500);
-    expect(response.json.error.reason).toBe(
-      'Failed to send Google AI Studio completion request. Cause: Failed to find required field [candidates] in Google AI Studio completion response',
-    );
+    expect(response.json.error.reason).toBe(noCandidates);
+  });
+
+  test('a blocked prompt streamed: its one chunk has no candidates, a 500 and its error frame before any event', async () => {
+    const id = newId('gais-blocked-stream');
+    await createEndpoint(service, 'completion', id, endpoint('gemini-1.5-flash'));
+    const response = await postRaw(service.server, `/_inference/completion/${id}/_stream`, { input: `tell me ${BLOCKED_PROMPT}` });
+    expectEventStream(response, 500);
+    expect(onlyErrorFrame(response)).toMatchObject({ error: { type: 'status_exception', reason: noCandidates }, status: 500 });
   });
 
   test('a candidate without content (a safety stop) is unreadable: no [content]', async () => {

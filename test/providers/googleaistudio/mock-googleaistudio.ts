@@ -142,6 +142,9 @@ function embeddingsRoute(): MockRoute {
   };
 }
 
+/** A prompt holding this is blocked by Google's safety filters. */
+export const BLOCKED_PROMPT = '[blocked]';
+
 /** What the mock model answers to `prompt`: deterministic, several words long. */
 export function answerTo(prompt: string): string {
   return `Elastic is a search company. You asked: ${prompt}`;
@@ -192,8 +195,18 @@ function generateRoute(mock: () => MockProvider): MockRoute {
         return invalid(exchange, '* GenerateContentRequest.generation_config.candidate_count: must be between 1 and 8.\n');
       }
       const prompt = prompts.join('\n');
-      const answer = answerTo(prompt);
       const promptTokens = words(prompt).length;
+      if (prompt.includes(BLOCKED_PROMPT)) {
+        // A blocked prompt gets no candidates, only the feedback (one chunk when streamed).
+        const blocked = {
+          promptFeedback: { blockReason: 'SAFETY', safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH' }] },
+          usageMetadata: { promptTokenCount: promptTokens, totalTokenCount: promptTokens },
+          modelVersion: model,
+        };
+        if (method === 'generateContent') return sendJson(exchange.res, 200, blocked);
+        return mock().writeStream(exchange, [`data: ${JSON.stringify(blocked)}\r\n\r\n`], { contentType: 'text/event-stream' });
+      }
+      const answer = answerTo(prompt);
       if (method === 'generateContent') {
         return sendJson(exchange.res, 200, generateContentResponse(answer, model, promptTokens, words(answer).length, true));
       }
