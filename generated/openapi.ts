@@ -3375,11 +3375,11 @@ export interface components {
             model_id: components["schemas"]["ModelId"];
             /**
              * @default {
-             *       "requests_per_minute": 120
+             *       "requests_per_minute": 360
              *     }
              */
             rate_limit?: {
-                /** @default 120 */
+                /** @default 360 */
                 requests_per_minute?: unknown;
             } & components["schemas"]["RateLimit"];
         };

@@ -8,7 +8,7 @@ import { parseHostPatterns } from '../../../server/providers/kit/host-patterns';
 import { expectEventStream, expectNoSecretLeft, framesOf, onlyErrorFrame, postRaw } from '../../support/assertions';
 import { startTestServer, type TestServer } from '../../support/server';
 import { createEndpoint, newId, onlyRequest, withMockedService } from '../../support/service-setup';
-import { GOOGLE_API_KEY_WITH_SYMBOLS as KEY, startMockGoogleAiStudio } from './mock-googleaistudio';
+import { GOOGLE_API_KEY, GOOGLE_API_KEY_WITH_SYMBOLS as KEY, startMockGoogleAiStudio } from './mock-googleaistudio';
 
 /** The key, and the forms a URL gives it. */
 const KEY_FORMS = [KEY, encodeURIComponent(KEY), new URLSearchParams({ key: KEY }).toString().slice('key='.length)];
@@ -46,6 +46,19 @@ describe('through the mock', () => {
   test('the key reaches Google whole, as the `key` query parameter', async () => {
     await service.server.call('PUT', `/_inference/text_embedding/${newId('gais-key')}`, body('text_embedding'));
     expect(onlyRequest(service.mock, 'embeddings').query).toEqual({ key: KEY });
+  });
+
+  test('_update changes the key sent (with max_input_tokens and the rate limit, what Elasticsearch lets it change)', async () => {
+    const id = newId('gais-key-update');
+    await createEndpoint(service, 'text_embedding', id, { ...body('text_embedding'), service_settings: { api_key: GOOGLE_API_KEY, model_id: 'text-embedding-004' } });
+    const settings = { api_key: KEY, max_input_tokens: 2, rate_limit: { requests_per_minute: 100 } };
+    const updated = await service.server.call('PUT', `/_inference/${id}/_update`, { service_settings: settings });
+    expect(updated.json.service_settings).toMatchObject({ max_input_tokens: 2, rate_limit: { requests_per_minute: 100 } });
+    expect(updated.json.service_settings.api_key).toBeUndefined();
+    await service.server.call('POST', `/_inference/text_embedding/${id}`, { input: 'a text longer than six characters' });
+    const [request] = service.mock.requestsTo('embeddings');
+    expect(request.query).toEqual({ key: KEY });
+    expect(request.rawBody).toContain('"text":"a text"');
   });
 
   test('a 404 names the URL without the key', async () => {

@@ -147,10 +147,10 @@ describe("Google's errors, as GoogleAiStudioResponseHandler words them", () => {
 });
 
 describe('completion', () => {
-  test('PUT stores 120 a minute; the validation call and a POST send one user content with candidateCount 1', async () => {
+  test('PUT stores 360 a minute (as the embeddings); the validation call and a POST send one user content with candidateCount 1', async () => {
     const id = newId('gais-comp');
     const put = await service.server.call('PUT', `/_inference/completion/${id}`, endpoint('gemini-1.5-flash'));
-    expect(put.json.service_settings).toEqual({ model_id: 'gemini-1.5-flash', rate_limit: { requests_per_minute: 120 } });
+    expect(put.json.service_settings).toEqual({ model_id: 'gemini-1.5-flash', rate_limit: { requests_per_minute: 360 } });
     service.mock.reset();
     const response = await complete(id, { input: 'What is Elastic?' });
     expect(response.json).toEqual({ completion: [{ result: answerTo('What is Elastic?') }] });
