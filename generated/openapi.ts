@@ -726,6 +726,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/embeddings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Embeddings (OpenAI's API)
+         * @description OpenAI's `POST /v1/embeddings` over a text_embedding endpoint, `model` naming it. Not an Elasticsearch API.
+         */
+        post: operations["openAiEmbeddings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Chat completions (OpenAI's API)
+         * @description OpenAI's `POST /v1/chat/completions` over a chat_completion endpoint (any conversation) or a completion endpoint (one user message), `model` naming it; `stream: true` answers OpenAI's server-sent events (`data:` lines ending with `data: [DONE]`). Not an Elasticsearch API.
+         */
+        post: operations["openAiChatCompletions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Models (OpenAI's API)
+         * @description OpenAI's `GET /v1/models`: every inference endpoint, default ones included. Not an Elasticsearch API.
+         */
+        get: operations["openAiModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rerank": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rerank (Cohere's and Jina's shape)
+         * @description `POST /v1/rerank` over a rerank endpoint, `model` naming it. Not an Elasticsearch API.
+         */
+        post: operations["openAiRerank"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -846,7 +926,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["GoogleAiStudio"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["Anthropic"] | components["schemas"]["AzureAiStudio"] | components["schemas"]["AmazonBedrock"] | components["schemas"]["GoogleAiStudio"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -3331,10 +3411,420 @@ export interface components {
          * @description Any HTTP embedding, rerank or completion API, described by its request template and response paths.
          */
         Custom: components["schemas"]["CustomTextEmbedding"] | components["schemas"]["CustomSparseEmbedding"] | components["schemas"]["CustomRerank"] | components["schemas"]["CustomCompletion"];
-        /** @description The Google AI Studio API key, sent as the `key` query parameter. Never returned. */
+        AnthropicServiceSettings: {
+            /** @description The Anthropic API key, sent as `x-api-key`. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /** @description The name of the model to use for the inference task (a chat request's `model` overrides it). */
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * @description By default, the anthropic service sets the number of requests allowed per minute to 50.
+             * @default {
+             *       "requests_per_minute": 50
+             *     }
+             */
+            rate_limit?: {
+                /** @default 50 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        AnthropicTaskSettings: {
+            /**
+             * Max Tokens
+             * @description The maximum number of tokens to generate before stopping (a chat request's `max_completion_tokens` wins).
+             */
+            max_tokens: number;
+            /**
+             * Temperature
+             * @description The amount of randomness injected into the response (not range-checked; Anthropic checks it).
+             */
+            temperature?: number;
+            /**
+             * Top P
+             * @description Nucleus sampling (not range-checked; Anthropic checks it).
+             */
+            top_p?: number;
+            /**
+             * Top K
+             * @description Only sample from the top K options for each subsequent token. Stored and shown as `top_p`, as Elasticsearch does.
+             */
+            top_k?: number;
+        };
+        /**
+         * @example {
+         *       "service": "anthropic",
+         *       "service_settings": {
+         *         "api_key": "anthropic-api-key",
+         *         "model_id": "claude-sonnet-4-5"
+         *       },
+         *       "task_settings": {
+         *         "max_tokens": 1024
+         *       }
+         *     }
+         */
+        AnthropicCompletion: {
+            /** @constant */
+            service: "anthropic";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["AnthropicServiceSettings"];
+            /** @default {} */
+            task_settings?: components["schemas"]["AnthropicTaskSettings"];
+        };
+        /**
+         * @example {
+         *       "service": "anthropic",
+         *       "service_settings": {
+         *         "api_key": "anthropic-api-key",
+         *         "model_id": "claude-sonnet-4-5"
+         *       },
+         *       "task_settings": {
+         *         "max_tokens": 1024
+         *       }
+         *     }
+         */
+        AnthropicChatCompletion: {
+            /** @constant */
+            service: "anthropic";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["AnthropicServiceSettings"];
+            /** @default {} */
+            task_settings?: components["schemas"]["AnthropicTaskSettings"];
+        };
+        /**
+         * Anthropic
+         * @description Anthropic's Claude models through the Messages API.
+         */
+        Anthropic: components["schemas"]["AnthropicCompletion"] | components["schemas"]["AnthropicChatCompletion"];
+        /** @description API Key for the provider you're connecting to. Never returned. */
         "api_key-9": components["schemas"]["ApiKey"];
-        GoogleAiStudioEmbeddingServiceSettings: {
+        /**
+         * Target
+         * @description The target URL of your Azure AI Studio model deployment.
+         */
+        target: string;
+        /**
+         * Provider
+         * @description The model provider for your deployment.
+         * @enum {string}
+         */
+        provider: "cohere" | "databricks" | "meta" | "microsoft_phi" | "mistral" | "openai";
+        /**
+         * Endpoint Type
+         * @description Specifies the type of endpoint that is used in your model deployment: `token` for a serverless ("pay as you go") deployment, `realtime` for a managed online endpoint.
+         * @enum {string}
+         */
+        endpoint_type: "token" | "realtime";
+        /**
+         * @default {
+         *       "requests_per_minute": 240
+         *     }
+         */
+        AzureAiStudioRateLimit: {
+            /**
+             * @description Minimize the number of rate limit errors.
+             * @default 240
+             */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        AzureAiStudioEmbeddingServiceSettings: {
             api_key: components["schemas"]["api_key-9"];
+            target: components["schemas"]["target"];
+            provider: components["schemas"]["provider"];
+            endpoint_type: components["schemas"]["endpoint_type"];
+            /** @description The number of dimensions the resulting embeddings should have. For more information refer to https://learn.microsoft.com/en-us/azure/ai-studio/reference/reference-model-inference-embeddings. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["AzureAiStudioRateLimit"];
+        };
+        AzureAiStudioEmbeddingTaskSettings: {
+            /** @description The end user, sent as `user`. */
+            user?: components["schemas"]["User"];
+        };
+        /**
+         * @example {
+         *       "service": "azureaistudio",
+         *       "service_settings": {
+         *         "api_key": "azure-ai-studio-key",
+         *         "target": "https://my-embed.eastus2.models.ai.azure.com",
+         *         "provider": "cohere",
+         *         "endpoint_type": "token"
+         *       }
+         *     }
+         */
+        AzureAiStudioTextEmbedding: {
+            /** @constant */
+            service: "azureaistudio";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["AzureAiStudioEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["AzureAiStudioEmbeddingTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        AzureAiStudioServiceSettings: {
+            /** @description API Key for the provider you're connecting to. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /**
+             * Target
+             * @description The target URL of your Azure AI Studio model deployment.
+             */
+            target: string;
+            /**
+             * Provider
+             * @description The model provider for your deployment.
+             * @enum {string}
+             */
+            provider: "cohere" | "databricks" | "meta" | "microsoft_phi" | "mistral" | "openai";
+            /**
+             * Endpoint Type
+             * @description Specifies the type of endpoint that is used in your model deployment: `token` for a serverless ("pay as you go") deployment, `realtime` for a managed online endpoint.
+             * @enum {string}
+             */
+            endpoint_type: "token" | "realtime";
+            rate_limit?: components["schemas"]["AzureAiStudioRateLimit"];
+        };
+        AzureAiStudioCompletionTaskSettings: {
+            /**
+             * Temperature
+             * @description Sampling temperature (0.0 to 2.0), sent in `parameters`.
+             */
+            temperature?: number;
+            /**
+             * Top P
+             * @description Nucleus sampling (0.0 to 2.0; Elasticsearch's own range), sent in `parameters`.
+             */
+            top_p?: number;
+            /**
+             * Do Sample
+             * @description Whether to sample, sent in `parameters`.
+             */
+            do_sample?: boolean;
+            /**
+             * Max New Tokens
+             * @description The most tokens to generate, sent in `parameters`; 64 is stored when the validation call succeeds without one.
+             */
+            max_new_tokens?: number;
+        };
+        /**
+         * @example {
+         *       "service": "azureaistudio",
+         *       "service_settings": {
+         *         "api_key": "azure-ai-studio-key",
+         *         "target": "https://my-endpoint.eastus2.inference.ml.azure.com/score",
+         *         "provider": "databricks",
+         *         "endpoint_type": "realtime"
+         *       }
+         *     }
+         */
+        AzureAiStudioCompletion: {
+            /** @constant */
+            service: "azureaistudio";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["AzureAiStudioServiceSettings"];
+            task_settings?: components["schemas"]["AzureAiStudioCompletionTaskSettings"];
+        };
+        AzureAiStudioRerankTaskSettings: {
+            /**
+             * Return Documents
+             * @description Whether the results carry the documents' text; the request's `return_documents` takes precedence.
+             */
+            return_documents?: boolean;
+            /**
+             * Top N
+             * @description How many documents to return; the request's `top_n` takes precedence.
+             */
+            top_n?: number;
+        };
+        AzureAiStudioRerank: {
+            /** @constant */
+            service: "azureaistudio";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["AzureAiStudioServiceSettings"];
+            task_settings?: components["schemas"]["AzureAiStudioRerankTaskSettings"];
+        };
+        /**
+         * Azure AI Studio
+         * @description Models deployed in Azure AI Foundry (Azure AI Studio), serverless ("token") or managed online ("realtime").
+         */
+        AzureAiStudio: components["schemas"]["AzureAiStudioTextEmbedding"] | components["schemas"]["AzureAiStudioCompletion"] | components["schemas"]["AzureAiStudioRerank"];
+        /**
+         * Access Key
+         * @description A valid AWS access key that has permissions to use Amazon Bedrock. Never returned.
+         */
+        access_key: string;
+        /**
+         * Secret Key
+         * @description The secret key that goes with the access key. Never returned.
+         */
+        secret_key: string;
+        /**
+         * Region
+         * @description The region that your model or ARN is deployed in.
+         */
+        region: string;
+        /**
+         * Model
+         * @description The base model ID or an ARN to a custom model based on a foundational model.
+         */
+        "model-2": string;
+        /**
+         * @description By default, the amazonbedrock service sets the number of requests allowed per minute to 240.
+         * @default {
+         *       "requests_per_minute": 240
+         *     }
+         */
+        "rate_limit-5": {
+            /** @default 240 */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        AmazonBedrockEmbeddingServiceSettings: {
+            access_key: components["schemas"]["access_key"];
+            secret_key: components["schemas"]["secret_key"];
+            region: components["schemas"]["region"];
+            model: components["schemas"]["model-2"];
+            /**
+             * Provider
+             * @description The model provider for your deployment; `amazontitan` and `cohere` serve embeddings.
+             * @enum {string}
+             */
+            provider: "amazontitan" | "anthropic" | "ai21labs" | "cohere" | "meta" | "mistral";
+            /** @description The number of dimensions the resulting embeddings should have (sent to Amazon Titan, whose v2 models take 1024, 512 or 256). For more information refer to https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-text.html. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `cosine` for Amazon Titan and `dot_product` for Cohere when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["rate_limit-5"];
+        };
+        AmazonBedrockEmbeddingTaskSettings: {
+            /**
+             * Truncate
+             * @description How Cohere's models handle inputs longer than their window (the `cohere` provider only).
+             * @enum {string}
+             */
+            truncate?: "none" | "start" | "end";
+        };
+        /**
+         * @example {
+         *       "service": "amazonbedrock",
+         *       "service_settings": {
+         *         "access_key": "AWS-access-key",
+         *         "secret_key": "AWS-secret-key",
+         *         "region": "us-east-1",
+         *         "provider": "amazontitan",
+         *         "model": "amazon.titan-embed-text-v2:0"
+         *       }
+         *     }
+         */
+        AmazonBedrockTextEmbedding: {
+            /** @constant */
+            service: "amazonbedrock";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["AmazonBedrockEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["AmazonBedrockEmbeddingTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        AmazonBedrockServiceSettings: {
+            /**
+             * Access Key
+             * @description A valid AWS access key that has permissions to use Amazon Bedrock. Never returned.
+             */
+            access_key: $Write<string>;
+            /**
+             * Secret Key
+             * @description The secret key that goes with the access key. Never returned.
+             */
+            secret_key: $Write<string>;
+            /**
+             * Region
+             * @description The region that your model or ARN is deployed in.
+             */
+            region: string;
+            /**
+             * Model
+             * @description The base model ID or an ARN to a custom model based on a foundational model.
+             */
+            model: string;
+            /**
+             * Provider
+             * @description The model provider for your deployment (shown in upper case, as Elasticsearch shows it).
+             * @enum {string}
+             */
+            provider: "amazontitan" | "anthropic" | "ai21labs" | "cohere" | "meta" | "mistral";
+            /**
+             * @description By default, the amazonbedrock service sets the number of requests allowed per minute to 240.
+             * @default {
+             *       "requests_per_minute": 240
+             *     }
+             */
+            rate_limit?: {
+                /** @default 240 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        AmazonBedrockCompletionTaskSettings: {
+            /**
+             * Max New Tokens
+             * @description Sets the maximum number of output tokens to be generated (sent as Converse's `maxTokens`). Elasticsearch documents a default of 64 but sends none when it is not set, leaving the model's own default.
+             */
+            max_new_tokens?: number;
+            /**
+             * Temperature
+             * @description A number between 0.0 and 1.0 that controls the apparent creativity of the results.
+             */
+            temperature?: number;
+            /**
+             * Top P
+             * @description Alternative to temperature, a number in the range of 0.0 to 1.0, to eliminate low-probability tokens.
+             */
+            top_p?: number;
+            /**
+             * Top K
+             * @description Only available for the anthropic, cohere and mistral providers: an alternative to temperature, a number in the range of 0.0 to 1.0 (as Elasticsearch checks it).
+             */
+            top_k?: number;
+        };
+        /**
+         * @example {
+         *       "service": "amazonbedrock",
+         *       "service_settings": {
+         *         "access_key": "AWS-access-key",
+         *         "secret_key": "AWS-secret-key",
+         *         "region": "us-east-1",
+         *         "provider": "amazontitan",
+         *         "model": "amazon.titan-text-premier-v1:0"
+         *       }
+         *     }
+         */
+        AmazonBedrockCompletion: {
+            /** @constant */
+            service: "amazonbedrock";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["AmazonBedrockServiceSettings"];
+            task_settings?: components["schemas"]["AmazonBedrockCompletionTaskSettings"];
+        };
+        AmazonBedrockChatCompletion: {
+            /** @constant */
+            service: "amazonbedrock";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["AmazonBedrockServiceSettings"];
+            task_settings?: components["schemas"]["AmazonBedrockCompletionTaskSettings"];
+        };
+        /**
+         * Amazon Bedrock
+         * @description Models hosted on Amazon Bedrock (Amazon Titan, Anthropic, AI21 Labs, Cohere, Meta, Mistral).
+         */
+        AmazonBedrock: components["schemas"]["AmazonBedrockTextEmbedding"] | components["schemas"]["AmazonBedrockCompletion"] | components["schemas"]["AmazonBedrockChatCompletion"];
+        /** @description The Google AI Studio API key, sent as the `key` query parameter. Never returned. */
+        "api_key-10": components["schemas"]["ApiKey"];
+        GoogleAiStudioEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-10"];
             model_id: components["schemas"]["ModelId"];
             /**
              * @default {
@@ -3621,6 +4111,124 @@ export interface components {
             /** @description Epoch milliseconds. */
             start_time?: number;
             nodes: components["schemas"]["DeploymentNodeStats"][];
+        };
+        OpenAiEmbeddingsRequest: {
+            /** @description The inference id of a text_embedding endpoint. */
+            model: string;
+            /** @description One text or a list of texts (OpenAI's token-array inputs are not taken). */
+            input: string | string[];
+            /**
+             * @default float
+             * @enum {string}
+             */
+            encoding_format?: "float" | "base64";
+            /** @description Must be the endpoint's own dimensions (an endpoint's vectors have one size). */
+            dimensions?: number;
+            /** @description Accepted and not used. */
+            user?: string;
+        };
+        /** @description Tokens as the provider reported them (0 when it reports none). */
+        OpenAiUsage: {
+            prompt_tokens: number;
+            completion_tokens?: number;
+            total_tokens: number;
+        };
+        OpenAiEmbeddingsResponse: {
+            /** @constant */
+            object: "list";
+            data: {
+                /** @constant */
+                object: "embedding";
+                index: number;
+                /** @description The vector, or with `encoding_format` base64 its little-endian float32 bytes in base64. */
+                embedding: number[] | string;
+            }[];
+            model: string;
+            usage: components["schemas"]["OpenAiUsage"];
+        };
+        messages: components["schemas"]["ChatMessage"][];
+        /** Format: int64 */
+        max_completion_tokens: number;
+        tool_choice: ("auto" | "none" | "required") | {
+            /** @constant */
+            type: "function";
+            function: {
+                name: string;
+            };
+        };
+        tools: {
+            /** @constant */
+            type: "function";
+            function: {
+                name: string;
+                description?: string;
+                parameters?: {
+                    [key: string]: unknown;
+                };
+                strict?: boolean;
+            };
+        }[];
+        OpenAiChatCompletionsRequest: {
+            /** @description The inference id of a chat_completion or completion endpoint. */
+            model: string;
+            messages: components["schemas"]["messages"];
+            max_completion_tokens?: components["schemas"]["max_completion_tokens"];
+            /** @description OpenAI's older name of `max_completion_tokens`. */
+            max_tokens?: number;
+            stop?: string | string[];
+            temperature?: number;
+            top_p?: number;
+            tool_choice?: components["schemas"]["tool_choice"];
+            tools?: components["schemas"]["tools"];
+            /** @default false */
+            stream?: boolean;
+            stream_options?: {
+                include_usage?: boolean;
+            };
+            /**
+             * @description One choice only.
+             * @constant
+             */
+            n?: 1;
+            /** @description Accepted and not used. */
+            user?: string;
+        };
+        OpenAiModelList: {
+            /** @constant */
+            object: "list";
+            data: {
+                /** @description The inference id. */
+                id: string;
+                /** @constant */
+                object: "model";
+                /** @description Always 0 (endpoints keep no creation time). */
+                created: number;
+                /** @description The endpoint's service. */
+                owned_by: string;
+                task_type?: components["schemas"]["TaskType"];
+            }[];
+        };
+        /** @description The Cohere and Jina rerank shape. */
+        OpenAiRerankRequest: {
+            /** @description The inference id of a rerank endpoint. */
+            model: string;
+            query: string;
+            documents: (string | {
+                text: string;
+            })[];
+            top_n?: number;
+            /** @default false */
+            return_documents?: boolean;
+        };
+        OpenAiRerankResponse: {
+            model: string;
+            results: {
+                index: number;
+                relevance_score: number;
+                document?: {
+                    text: string;
+                };
+            }[];
         };
     };
     responses: {
@@ -4047,7 +4655,39 @@ export type SchemaCustomCompletionResponse = components['schemas']['CustomComple
 export type SchemaCustomCompletionServiceSettings = components['schemas']['CustomCompletionServiceSettings'];
 export type SchemaCustomCompletion = components['schemas']['CustomCompletion'];
 export type SchemaCustom = components['schemas']['Custom'];
+export type SchemaAnthropicServiceSettings = components['schemas']['AnthropicServiceSettings'];
+export type SchemaAnthropicTaskSettings = components['schemas']['AnthropicTaskSettings'];
+export type SchemaAnthropicCompletion = components['schemas']['AnthropicCompletion'];
+export type SchemaAnthropicChatCompletion = components['schemas']['AnthropicChatCompletion'];
+export type SchemaAnthropic = components['schemas']['Anthropic'];
 export type SchemaApiKey_9 = components['schemas']['api_key-9'];
+export type SchemaTarget = components['schemas']['target'];
+export type SchemaProvider = components['schemas']['provider'];
+export type SchemaEndpointType = components['schemas']['endpoint_type'];
+export type SchemaAzureAiStudioRateLimit = components['schemas']['AzureAiStudioRateLimit'];
+export type SchemaAzureAiStudioEmbeddingServiceSettings = components['schemas']['AzureAiStudioEmbeddingServiceSettings'];
+export type SchemaAzureAiStudioEmbeddingTaskSettings = components['schemas']['AzureAiStudioEmbeddingTaskSettings'];
+export type SchemaAzureAiStudioTextEmbedding = components['schemas']['AzureAiStudioTextEmbedding'];
+export type SchemaAzureAiStudioServiceSettings = components['schemas']['AzureAiStudioServiceSettings'];
+export type SchemaAzureAiStudioCompletionTaskSettings = components['schemas']['AzureAiStudioCompletionTaskSettings'];
+export type SchemaAzureAiStudioCompletion = components['schemas']['AzureAiStudioCompletion'];
+export type SchemaAzureAiStudioRerankTaskSettings = components['schemas']['AzureAiStudioRerankTaskSettings'];
+export type SchemaAzureAiStudioRerank = components['schemas']['AzureAiStudioRerank'];
+export type SchemaAzureAiStudio = components['schemas']['AzureAiStudio'];
+export type SchemaAccessKey = components['schemas']['access_key'];
+export type SchemaSecretKey = components['schemas']['secret_key'];
+export type SchemaRegion = components['schemas']['region'];
+export type SchemaModel_2 = components['schemas']['model-2'];
+export type SchemaRateLimit_5 = components['schemas']['rate_limit-5'];
+export type SchemaAmazonBedrockEmbeddingServiceSettings = components['schemas']['AmazonBedrockEmbeddingServiceSettings'];
+export type SchemaAmazonBedrockEmbeddingTaskSettings = components['schemas']['AmazonBedrockEmbeddingTaskSettings'];
+export type SchemaAmazonBedrockTextEmbedding = components['schemas']['AmazonBedrockTextEmbedding'];
+export type SchemaAmazonBedrockServiceSettings = components['schemas']['AmazonBedrockServiceSettings'];
+export type SchemaAmazonBedrockCompletionTaskSettings = components['schemas']['AmazonBedrockCompletionTaskSettings'];
+export type SchemaAmazonBedrockCompletion = components['schemas']['AmazonBedrockCompletion'];
+export type SchemaAmazonBedrockChatCompletion = components['schemas']['AmazonBedrockChatCompletion'];
+export type SchemaAmazonBedrock = components['schemas']['AmazonBedrock'];
+export type SchemaApiKey_10 = components['schemas']['api_key-10'];
 export type SchemaGoogleAiStudioEmbeddingServiceSettings = components['schemas']['GoogleAiStudioEmbeddingServiceSettings'];
 export type SchemaGoogleAiStudioTextEmbedding = components['schemas']['GoogleAiStudioTextEmbedding'];
 export type SchemaGoogleAiStudioServiceSettings = components['schemas']['GoogleAiStudioServiceSettings'];
@@ -4076,6 +4716,17 @@ export type SchemaRealm = components['schemas']['Realm'];
 export type SchemaAllocationStatus = components['schemas']['AllocationStatus'];
 export type SchemaDeploymentNodeStats = components['schemas']['DeploymentNodeStats'];
 export type SchemaDeploymentStats = components['schemas']['DeploymentStats'];
+export type SchemaOpenAiEmbeddingsRequest = components['schemas']['OpenAiEmbeddingsRequest'];
+export type SchemaOpenAiUsage = components['schemas']['OpenAiUsage'];
+export type SchemaOpenAiEmbeddingsResponse = components['schemas']['OpenAiEmbeddingsResponse'];
+export type SchemaMessages = components['schemas']['messages'];
+export type SchemaMaxCompletionTokens = components['schemas']['max_completion_tokens'];
+export type SchemaToolChoice = components['schemas']['tool_choice'];
+export type SchemaTools = components['schemas']['tools'];
+export type SchemaOpenAiChatCompletionsRequest = components['schemas']['OpenAiChatCompletionsRequest'];
+export type SchemaOpenAiModelList = components['schemas']['OpenAiModelList'];
+export type SchemaOpenAiRerankRequest = components['schemas']['OpenAiRerankRequest'];
+export type SchemaOpenAiRerankResponse = components['schemas']['OpenAiRerankResponse'];
 export type ResponseError = components['responses']['Error'];
 export type ResponseEndpoints = components['responses']['Endpoints'];
 export type ResponseRegionPolicy = components['responses']['RegionPolicy'];
@@ -5188,6 +5839,103 @@ export interface operations {
         responses: {
             200: components["responses"]["TrainedModelsStats"];
             default: components["responses"]["Error"];
+        };
+    };
+    openAiEmbeddings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenAiEmbeddingsRequest"];
+            };
+        };
+        responses: {
+            /** @description One embedding per input. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiEmbeddingsResponse"];
+                };
+            };
+            default: components["responses"]["UnifiedError"];
+        };
+    };
+    openAiChatCompletions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenAiChatCompletionsRequest"];
+            };
+        };
+        responses: {
+            /** @description The completion, or its stream of `chat.completion.chunk` objects. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatCompletion"];
+                    "text/event-stream": string;
+                };
+            };
+            default: components["responses"]["UnifiedError"];
+        };
+    };
+    openAiModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiModelList"];
+                };
+            };
+            default: components["responses"]["UnifiedError"];
+        };
+    };
+    openAiRerank: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenAiRerankRequest"];
+            };
+        };
+        responses: {
+            /** @description The documents by relevance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiRerankResponse"];
+                };
+            };
+            default: components["responses"]["UnifiedError"];
         };
     };
     getOpenApiJson: {

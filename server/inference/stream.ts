@@ -6,7 +6,7 @@
 import { noteErrorType } from '../observability/request-scope';
 import type { Response } from 'express';
 import type { EsError } from '../http/errors';
-import { DONE, startEventStream, writeEvent, writeEventStreamError } from '../http/sse';
+import { DONE, ELASTICSEARCH_FRAMING, startEventStream, writeEvent, type EventFraming } from '../http/sse';
 import type { CallContext } from './call-context';
 import { callError } from './call';
 
@@ -36,6 +36,7 @@ export async function relayStream<T>(
   call: CallContext,
   source: AsyncIterable<T>,
   renderError: (error: EsError) => unknown,
+  framing: EventFraming = ELASTICSEARCH_FRAMING,
 ): Promise<void> {
   const iterator = source[Symbol.asyncIterator]();
   let started = false;
@@ -46,10 +47,10 @@ export async function relayStream<T>(
       if (!started) startEventStream(response, 200);
       started = true;
       call.deadline.restart();
-      await writeEvent(response, 'message', next.value);
+      await writeEvent(response, 'message', next.value, framing);
     }
     if (!started) startEventStream(response, 200);
-    await writeEvent(response, 'message', DONE);
+    await writeEvent(response, 'message', DONE, framing);
     response.end();
   } catch (thrown) {
     const error = callError(thrown, call.deadline);
@@ -59,10 +60,10 @@ export async function relayStream<T>(
       return;
     }
     if (started) {
-      await writeEvent(response, 'error', renderError(error));
+      await writeEvent(response, 'error', renderError(error), framing);
       response.end();
     } else {
-      writeEventStreamError(response, error.status, renderError(error));
+      framing.failBeforeStart(response, error.status, renderError(error));
     }
   } finally {
     call.deadline.abort();

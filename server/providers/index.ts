@@ -2,6 +2,9 @@
  * (spec/services/), its import and its entry here. */
 import { createProvider as ai21 } from './ai21';
 import { createProvider as alibabacloudAiSearch } from './alibabacloud-ai-search';
+import { createProvider as anthropic } from './anthropic';
+import { createProvider as azureaistudio } from './azureaistudio';
+import { createProvider as amazonbedrock } from './amazonbedrock';
 import { createProvider as azureopenai } from './azureopenai';
 import { createProvider as contextualai } from './contextualai';
 import { createProvider as cohere } from './cohere';
@@ -25,6 +28,9 @@ import type { ProviderFactory } from './types';
 export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   ai21,
   'alibabacloud-ai-search': alibabacloudAiSearch,
+  anthropic,
+  azureaistudio,
+  amazonbedrock,
   azureopenai,
   contextualai,
   cohere,
