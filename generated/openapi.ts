@@ -926,7 +926,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["Anthropic"] | components["schemas"]["AzureAiStudio"] | components["schemas"]["AmazonBedrock"] | components["schemas"]["GoogleAiStudio"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["Anthropic"] | components["schemas"]["AzureAiStudio"] | components["schemas"]["AmazonBedrock"] | components["schemas"]["Watsonxai"] | components["schemas"]["GoogleAiStudio"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -3821,10 +3821,138 @@ export interface components {
          * @description Models hosted on Amazon Bedrock (Amazon Titan, Anthropic, AI21 Labs, Cohere, Meta, Mistral).
          */
         AmazonBedrock: components["schemas"]["AmazonBedrockTextEmbedding"] | components["schemas"]["AmazonBedrockCompletion"] | components["schemas"]["AmazonBedrockChatCompletion"];
-        /** @description The Google AI Studio API key, sent as the `key` query parameter. Never returned. */
+        /** @description The IBM Cloud API key, exchanged for an IAM bearer token (https://iam.cloud.ibm.com/identity/token). Never returned. */
         "api_key-10": components["schemas"]["ApiKey"];
-        GoogleAiStudioEmbeddingServiceSettings: {
+        /** @description The host of the watsonx.ai instance, e.g. `us-south.ml.cloud.ibm.com` (requests go to `https://<url>/ml/v1/text/...`). */
+        "url-6": components["schemas"]["Url"];
+        /**
+         * API Version
+         * @description The IBM watsonx API version ID to use (`YYYY-MM-DD`), sent as the `version` query parameter.
+         */
+        api_version: string;
+        /**
+         * Project ID
+         * @description The watsonx.ai project the requests are made for.
+         */
+        project_id: string;
+        /**
+         * @default {
+         *       "requests_per_minute": 120
+         *     }
+         */
+        "rate_limit-6": {
+            /** @default 120 */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        WatsonxaiEmbeddingServiceSettings: {
             api_key: components["schemas"]["api_key-10"];
+            url: components["schemas"]["url-6"];
+            api_version: components["schemas"]["api_version"];
+            model_id: components["schemas"]["ModelId"];
+            project_id: components["schemas"]["project_id"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            rate_limit?: components["schemas"]["rate_limit-6"];
+        };
+        /**
+         * @example {
+         *       "service": "watsonxai",
+         *       "service_settings": {
+         *         "api_key": "watsonx-api-key",
+         *         "url": "us-south.ml.cloud.ibm.com",
+         *         "model_id": "ibm/slate-30m-english-rtrvr",
+         *         "project_id": "my-project-id",
+         *         "api_version": "2024-03-14"
+         *       }
+         *     }
+         */
+        WatsonxaiTextEmbedding: {
+            /** @constant */
+            service: "watsonxai";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["WatsonxaiEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        WatsonxaiServiceSettings: {
+            /** @description The IBM Cloud API key, exchanged for an IAM bearer token (https://iam.cloud.ibm.com/identity/token). Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /** @description The host of the watsonx.ai instance, e.g. `us-south.ml.cloud.ibm.com` (requests go to `https://<url>/ml/v1/text/...`). */
+            url: components["schemas"]["Url"];
+            /**
+             * API Version
+             * @description The IBM watsonx API version ID to use (`YYYY-MM-DD`), sent as the `version` query parameter.
+             */
+            api_version: string;
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * Project ID
+             * @description The watsonx.ai project the requests are made for.
+             */
+            project_id: string;
+            /**
+             * @default {
+             *       "requests_per_minute": 120
+             *     }
+             */
+            rate_limit?: {
+                /** @default 120 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        WatsonxaiRerankTaskSettings: {
+            /**
+             * Top N
+             * @description Sent as watsonx's `return_options.top_n`; a request's task setting wins over the stored one.
+             */
+            top_n?: number;
+            /**
+             * Return Documents
+             * @description Sent as watsonx's `return_options.inputs`; whether each result carries its document's text.
+             */
+            return_documents?: boolean;
+            /**
+             * Truncate Input Tokens
+             * @description Sent as watsonx's `truncate_input_tokens`, the most tokens of each input the model reads.
+             */
+            truncate_input_tokens?: number;
+        };
+        WatsonxaiRerank: {
+            /** @constant */
+            service: "watsonxai";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["WatsonxaiServiceSettings"];
+            task_settings?: components["schemas"]["WatsonxaiRerankTaskSettings"];
+        };
+        WatsonxaiCompletion: {
+            /** @constant */
+            service: "watsonxai";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["WatsonxaiServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        WatsonxaiChatCompletion: {
+            /** @constant */
+            service: "watsonxai";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["WatsonxaiServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * IBM watsonx
+         * @description IBM watsonx.ai models of a watsonx.ai project (embeddings, reranking, chat).
+         */
+        Watsonxai: components["schemas"]["WatsonxaiTextEmbedding"] | components["schemas"]["WatsonxaiRerank"] | components["schemas"]["WatsonxaiCompletion"] | components["schemas"]["WatsonxaiChatCompletion"];
+        /** @description The Google AI Studio API key, sent as the `key` query parameter. Never returned. */
+        "api_key-11": components["schemas"]["ApiKey"];
+        GoogleAiStudioEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-11"];
             model_id: components["schemas"]["ModelId"];
             /**
              * @default {
@@ -4688,6 +4816,19 @@ export type SchemaAmazonBedrockCompletion = components['schemas']['AmazonBedrock
 export type SchemaAmazonBedrockChatCompletion = components['schemas']['AmazonBedrockChatCompletion'];
 export type SchemaAmazonBedrock = components['schemas']['AmazonBedrock'];
 export type SchemaApiKey_10 = components['schemas']['api_key-10'];
+export type SchemaUrl_6 = components['schemas']['url-6'];
+export type SchemaApiVersion = components['schemas']['api_version'];
+export type SchemaProjectId = components['schemas']['project_id'];
+export type SchemaRateLimit_6 = components['schemas']['rate_limit-6'];
+export type SchemaWatsonxaiEmbeddingServiceSettings = components['schemas']['WatsonxaiEmbeddingServiceSettings'];
+export type SchemaWatsonxaiTextEmbedding = components['schemas']['WatsonxaiTextEmbedding'];
+export type SchemaWatsonxaiServiceSettings = components['schemas']['WatsonxaiServiceSettings'];
+export type SchemaWatsonxaiRerankTaskSettings = components['schemas']['WatsonxaiRerankTaskSettings'];
+export type SchemaWatsonxaiRerank = components['schemas']['WatsonxaiRerank'];
+export type SchemaWatsonxaiCompletion = components['schemas']['WatsonxaiCompletion'];
+export type SchemaWatsonxaiChatCompletion = components['schemas']['WatsonxaiChatCompletion'];
+export type SchemaWatsonxai = components['schemas']['Watsonxai'];
+export type SchemaApiKey_11 = components['schemas']['api_key-11'];
 export type SchemaGoogleAiStudioEmbeddingServiceSettings = components['schemas']['GoogleAiStudioEmbeddingServiceSettings'];
 export type SchemaGoogleAiStudioTextEmbedding = components['schemas']['GoogleAiStudioTextEmbedding'];
 export type SchemaGoogleAiStudioServiceSettings = components['schemas']['GoogleAiStudioServiceSettings'];

@@ -23,6 +23,7 @@ import { createProvider as nvidia } from './nvidia';
 import { createProvider as openai } from './openai';
 import { createProvider as openshift_ai } from './openshift_ai';
 import { createProvider as voyageai } from './voyageai';
+import { createProvider as watsonxai } from './watsonxai';
 import type { ProviderFactory } from './types';
 
 export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
@@ -49,4 +50,5 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   openai,
   openshift_ai,
   voyageai,
+  watsonxai,
 };
