@@ -926,7 +926,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["Anthropic"] | components["schemas"]["AzureAiStudio"] | components["schemas"]["AmazonBedrock"] | components["schemas"]["Watsonxai"] | components["schemas"]["AmazonSageMaker"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["Anthropic"] | components["schemas"]["AzureAiStudio"] | components["schemas"]["AmazonBedrock"] | components["schemas"]["Watsonxai"] | components["schemas"]["AmazonSageMaker"] | components["schemas"]["GoogleAiStudio"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -4123,6 +4123,80 @@ export interface components {
          * @description Models deployed on Amazon SageMaker AI endpoints (SageMaker Runtime, AWS SigV4).
          */
         AmazonSageMaker: components["schemas"]["AmazonSageMakerTextEmbedding"] | components["schemas"]["AmazonSageMakerSparseEmbedding"] | components["schemas"]["AmazonSageMakerRerank"] | components["schemas"]["AmazonSageMakerCompletion"] | components["schemas"]["AmazonSageMakerChatCompletion"];
+        /** @description The Google AI Studio API key, sent as the `key` query parameter. Never returned. */
+        "api_key-11": components["schemas"]["ApiKey"];
+        GoogleAiStudioEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-11"];
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * @default {
+             *       "requests_per_minute": 360
+             *     }
+             */
+            rate_limit?: {
+                /** @default 360 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+            /** @description Sent as Google's `outputDimensionality`. The size the validation call returns is stored, and sent with every request after. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+        };
+        /**
+         * @example {
+         *       "service": "googleaistudio",
+         *       "service_settings": {
+         *         "api_key": "google-ai-studio-api-key",
+         *         "model_id": "text-embedding-004"
+         *       }
+         *     }
+         */
+        GoogleAiStudioTextEmbedding: {
+            /** @constant */
+            service: "googleaistudio";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["GoogleAiStudioEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        GoogleAiStudioServiceSettings: {
+            /** @description The Google AI Studio API key, sent as the `key` query parameter. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * @default {
+             *       "requests_per_minute": 360
+             *     }
+             */
+            rate_limit?: {
+                /** @default 360 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        /**
+         * @example {
+         *       "service": "googleaistudio",
+         *       "service_settings": {
+         *         "api_key": "google-ai-studio-api-key",
+         *         "model_id": "gemini-1.5-flash"
+         *       }
+         *     }
+         */
+        GoogleAiStudioCompletion: {
+            /** @constant */
+            service: "googleaistudio";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["GoogleAiStudioServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * Google AI Studio
+         * @description Google Gemini API models (Google AI Studio API keys).
+         */
+        GoogleAiStudio: components["schemas"]["GoogleAiStudioTextEmbedding"] | components["schemas"]["GoogleAiStudioCompletion"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -4946,6 +5020,12 @@ export type SchemaAmazonSageMakerRerank = components['schemas']['AmazonSageMaker
 export type SchemaAmazonSageMakerCompletion = components['schemas']['AmazonSageMakerCompletion'];
 export type SchemaAmazonSageMakerChatCompletion = components['schemas']['AmazonSageMakerChatCompletion'];
 export type SchemaAmazonSageMaker = components['schemas']['AmazonSageMaker'];
+export type SchemaApiKey_11 = components['schemas']['api_key-11'];
+export type SchemaGoogleAiStudioEmbeddingServiceSettings = components['schemas']['GoogleAiStudioEmbeddingServiceSettings'];
+export type SchemaGoogleAiStudioTextEmbedding = components['schemas']['GoogleAiStudioTextEmbedding'];
+export type SchemaGoogleAiStudioServiceSettings = components['schemas']['GoogleAiStudioServiceSettings'];
+export type SchemaGoogleAiStudioCompletion = components['schemas']['GoogleAiStudioCompletion'];
+export type SchemaGoogleAiStudio = components['schemas']['GoogleAiStudio'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType_3 = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

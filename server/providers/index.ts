@@ -13,6 +13,7 @@ import { createProvider as custom } from './custom';
 import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
+import { createProvider as googleaistudio } from './googleaistudio';
 import { createProvider as groq } from './groq';
 import { createProvider as jinaai } from './jinaai';
 import { createProvider as hugging_face } from './hugging_face';
@@ -40,6 +41,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   deepseek,
   elasticsearch,
   fireworksai,
+  googleaistudio,
   groq,
   jinaai,
   hugging_face,

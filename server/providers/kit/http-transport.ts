@@ -12,6 +12,7 @@ import type { Deadline } from '../../inference/deadline';
 import { abortableSleep } from './abortable-sleep';
 import { retryAfterMs as readRetryAfter } from './retry-after';
 import { connectionError, providerError, type ErrorContext, type FailedResponse } from './provider-error';
+import { redactSecrets } from './redact';
 import type { RateLimiters } from './rate-limiter';
 import type { StatusPolicy } from './status-policy';
 import { withUpstreamOrigin } from './upstream-origins';
@@ -129,8 +130,10 @@ export class ProviderHttp {
     const url = this.target(scope, call);
     // A URL that cannot be requested (a relative one, which the settings allow as Elasticsearch does) is final.
     if (!URL.canParse(url)) throw connectionError(scope.errors, url, { code: 'ERR_INVALID_URL' });
+    // The URL may hold a secret (Google AI Studio's `?key=`): messages name it redacted.
+    const named = redactSecrets(url, scope.errors.secrets);
     const refusal = this.allowList.checkUrl(url);
-    if (refusal) throw hostNotAllowed(url, refusal.host);
+    if (refusal) throw hostNotAllowed(named, refusal.host);
     let { contentType, text } = encode(call.body, call.contentType);
     const started = Date.now();
     let delay = this.config.retryInitialDelayMs;
@@ -157,7 +160,7 @@ export class ProviderHttp {
       } catch (error) {
         if (deadline.signal.aborted) throw abortError(deadline);
         const refused = hostRefusalIn(error);
-        if (refused) throw hostNotAllowed(url, refused.host, refused.address);
+        if (refused) throw hostNotAllowed(named, refused.host, refused.address);
         if (error instanceof RetryableFailure) failure = error.error;
         else if (error instanceof EsError) throw error;
         else failure = connectionError(scope.errors, url, error);
