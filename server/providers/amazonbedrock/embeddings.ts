@@ -12,19 +12,11 @@ import { taskSettings } from '../kit/settings';
 import type { TextEmbeddingResult } from '../types';
 import { EMBEDDING_BATCH_SIZE, providerOf, runtimeUrl, signerOf } from './endpoint';
 import { bedrockErrorDetails, bedrockStatusPolicy } from './errors';
+import { withinTokenLimit } from '../kit/truncation';
+import { COHERE_REQUEST_INPUT_TYPES, cohereInputTypeName } from '../cohere/input-type';
 
-/** AmazonBedrockCohereEmbeddingsRequestEntity.convertToString; an unspecified input type is sent as a document. */
-const COHERE_INPUT_TYPES: Readonly<Record<string, string>> = {
-  ingest: 'search_document',
-  internal_ingest: 'search_document',
-  search: 'search_query',
-  internal_search: 'search_query',
-  classification: 'classification',
-  clustering: 'clustering',
-};
-
-/** The input types a text_embedding request may give (AmazonBedrockService's VALID_INPUT_TYPE_VALUES). */
-export const BEDROCK_INPUT_TYPES = Object.keys(COHERE_INPUT_TYPES);
+/** The input types a text_embedding request may give (AmazonBedrockService's VALID_INPUT_TYPE_VALUES): Cohere's. */
+export const BEDROCK_INPUT_TYPES = COHERE_REQUEST_INPUT_TYPES;
 
 const vector = z.array(z.number());
 const titanAnswer = z.object({ embedding: vector }).describe('Failed to find required field [embedding] in Amazon Bedrock embeddings response');
@@ -37,17 +29,9 @@ function titanBody(context: CallContext, text: string): Record<string, unknown> 
 
 function cohereBody(context: CallContext, texts: string[], inputType: string | undefined): Record<string, unknown> {
   const { truncate } = taskSettings<'AmazonBedrockEmbeddingTaskSettings'>(context);
-  const input_type = COHERE_INPUT_TYPES[inputType?.toLowerCase() ?? ''] ?? 'search_document';
+  // AmazonBedrockCohereEmbeddingsRequestEntity.convertToString; an unspecified input type is sent as a document.
+  const input_type = cohereInputTypeName(inputType?.toLowerCase()) ?? 'search_document';
   return { texts, input_type, ...(truncate === undefined ? {} : { truncate: truncate.toUpperCase() }) };
-}
-
-const CHARS_PER_TOKEN = 3;
-
-/** Inputs cut to `max_input_tokens` (Elasticsearch's Truncator, three characters a token, for either provider). */
-function truncated(context: CallContext, input: string[]): string[] {
-  const limit = context.endpoint.serviceSettings.max_input_tokens;
-  if (typeof limit !== 'number') return input;
-  return input.map((text) => text.slice(0, limit * CHARS_PER_TOKEN));
 }
 
 export async function bedrockEmbeddings(client: ProviderClient, context: CallContext, input: string[], inputType?: string): Promise<TextEmbeddingResult> {
@@ -62,7 +46,7 @@ export async function bedrockEmbeddings(client: ProviderClient, context: CallCon
   };
   const url = runtimeUrl(context, 'invoke');
   const vectors = await inBatches(
-    truncated(context, input),
+    withinTokenLimit(context, input),
     EMBEDDING_BATCH_SIZE[provider] ?? 1,
     async (batch) => {
       if (provider !== 'cohere') return [(await client.postJson(context, url, titanBody(context, batch[0]), titanAnswer, options)).embedding];

@@ -12,6 +12,7 @@ import type { TextEmbeddingResult } from '../types';
 import { apiVersionOf, cohereUrl, modelOf } from './api-version';
 import { cohereErrorDetails, cohereStatusPolicy } from '../cohere-compatible/rerank';
 import { cohereInputType } from './input-type';
+import { withinTokenLimit } from '../kit/truncation';
 
 /** Elasticsearch's EMBEDDING_MAX_BATCH_SIZE for Cohere (its API takes at most 96 texts a call). */
 export const EMBEDDING_BATCH_SIZE = 96;
@@ -63,15 +64,6 @@ function embedBody(context: CallContext, texts: string[], inputType: string | un
     embedding_types: [REQUEST_NAMES[elementTypeOf(settings.embedding_type)]],
     ...(truncate === undefined ? {} : { truncate }),
   };
-}
-
-const CHARS_PER_TOKEN = 3;
-
-/** Inputs cut to the endpoint's `max_input_tokens` (Elasticsearch's Truncator, three characters a token). */
-function withinTokenLimit(context: CallContext, input: string[]): string[] {
-  const limit = context.endpoint.serviceSettings.max_input_tokens;
-  if (typeof limit !== 'number') return input;
-  return input.map((text) => text.slice(0, limit * CHARS_PER_TOKEN));
 }
 
 export async function cohereEmbeddings(client: ProviderClient, context: CallContext, input: string[], inputType?: string): Promise<TextEmbeddingResult> {

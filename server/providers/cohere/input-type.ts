@@ -11,6 +11,9 @@ const COHERE_INPUT_TYPES: Readonly<Record<string, string>> = {
 /** The input types a request may give a Cohere text_embedding endpoint (besides `unspecified`). */
 export const COHERE_REQUEST_INPUT_TYPES = Object.keys(COHERE_INPUT_TYPES);
 
+/** Cohere's name of an Elasticsearch input type (Cohere on Amazon Bedrock takes the same). */
+export const cohereInputTypeName = (inputType: string | undefined): string | undefined => (inputType === undefined ? undefined : COHERE_INPUT_TYPES[inputType]);
+
 const specified = (inputType: string | undefined) => (inputType && inputType !== 'unspecified' ? inputType : undefined);
 
 /**
@@ -19,5 +22,5 @@ const specified = (inputType: string | undefined) => (inputType && inputType !==
  */
 export function cohereInputType(requested: string | undefined, stored: string | undefined, version: 'V1' | 'V2'): string | undefined {
   const inputType = specified(requested?.toLowerCase()) ?? specified(stored) ?? (version === 'V2' ? 'search' : undefined);
-  return inputType === undefined ? undefined : COHERE_INPUT_TYPES[inputType];
+  return cohereInputTypeName(inputType);
 }

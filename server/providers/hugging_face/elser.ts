@@ -13,11 +13,10 @@ import { failedToSendTask } from '../kit/provider-error';
 import { serviceSettings } from '../kit/settings';
 import type { InferenceProvider, ProviderDependencies, SparseEmbeddingResult } from '../types';
 import { huggingFaceErrorDetails, huggingFaceStatusPolicy, JSON_WITHOUT_CHARSET } from './wire';
+import { CHARS_PER_TOKEN } from '../kit/truncation';
 
 /** HuggingFaceElserServiceSettings' ELSER_TOKEN_LIMIT, stored as the endpoint's `max_input_tokens`. */
 export const ELSER_TOKEN_LIMIT = 512;
-/** Elasticsearch's Truncator counts a token every three characters. */
-const CHARS_PER_TOKEN = 3;
 /** Elasticsearch's EMBEDDING_MAX_BATCH_SIZE for the Hugging Face services. */
 const BATCH_SIZE = 20;
 

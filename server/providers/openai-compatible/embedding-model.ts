@@ -7,6 +7,7 @@ import type { ErrorDetailsParser } from '../kit/error-details';
 import type { ProviderClient, RequestOptions } from '../kit/provider-client';
 import { openAiStatusPolicy, type StatusPolicy } from '../kit/status-policy';
 import { embeddingsResponseSchema } from './schemas';
+import { withinTokenLimit } from '../kit/truncation';
 
 type Body = Record<string, unknown>;
 
@@ -44,17 +45,6 @@ export const openAiVectors: VectorReader<typeof embeddingsResponseSchema> = {
 
 /** Elasticsearch's truncation for a "content too large" answer: every input keeps the first half of its text. */
 const halved = (input: string[]) => input.map((text) => text.slice(0, Math.floor(text.length / 2)));
-
-/** Elasticsearch's Truncator counts a token every three characters (OpenAI says four: it errs low). */
-const CHARS_PER_TOKEN = 3;
-
-/** Inputs cut to the endpoint's `max_input_tokens`, as Elasticsearch cuts them before sending. */
-function withinTokenLimit(context: CallContext, input: string[]): string[] {
-  const limit = context.endpoint.serviceSettings.max_input_tokens;
-  if (typeof limit !== 'number') return input;
-  const length = Math.floor(limit * CHARS_PER_TOKEN);
-  return input.map((text) => (text.length > length ? text.slice(0, length) : text));
-}
 
 export class OpenAiCompatibleEmbeddings {
   constructor(
