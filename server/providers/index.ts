@@ -9,6 +9,7 @@ import { createProvider as custom } from './custom';
 import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
+import { createProvider as googlevertexai } from './googlevertexai';
 import { createProvider as groq } from './groq';
 import { createProvider as jinaai } from './jinaai';
 import { createProvider as hugging_face } from './hugging_face';
@@ -31,6 +32,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   deepseek,
   elasticsearch,
   fireworksai,
+  googlevertexai,
   groq,
   jinaai,
   hugging_face,

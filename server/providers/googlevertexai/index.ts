@@ -1,0 +1,53 @@
+/**
+ * The `googlevertexai` service (reference §8.6): text_embedding, rerank, completion and chat_completion (both
+ * streamed) on Google Vertex AI with a service account's access token (auth.ts). Every request goes through one
+ * client: Google's error bodies, Elasticsearch's GoogleVertexAiResponseHandler statuses, a 401 dropping the token.
+ */
+import { badRequest } from '../../http/errors';
+import type { CallContext } from '../../inference/call-context';
+import { ProviderClient } from '../kit/provider-client';
+import type { InferenceProvider, ProviderDependencies } from '../types';
+import { GoogleAuth } from './auth';
+import { chatSettings, checkChatSettings, isModelGarden } from './chat-settings';
+import { REQUEST_INPUT_TYPES, vertexEmbeddings } from './embeddings';
+import { geminiCompletion, geminiStreamChat, geminiStreamCompletion } from './gemini';
+import { vertexRerank } from './rerank';
+import { googleErrorDetails } from './wire';
+
+/** Model Garden endpoints (provider other than GOOGLE) are stored as Elasticsearch stores them, not yet called. */
+function geminiOnly(context: CallContext): void {
+  const settings = chatSettings(context);
+  if (isModelGarden(settings)) throw badRequest(`Google Model Garden provider [${settings.provider!.toLowerCase()}] is not supported by infergate yet`);
+}
+
+export function createProvider({ http }: ProviderDependencies): InferenceProvider {
+  const auth = new GoogleAuth();
+  const client: ProviderClient = new ProviderClient(http, {
+    provider: 'googlevertexai',
+    headers: (context) => auth.headers(context, client),
+    errorDetails: googleErrorDetails,
+    onAuthenticationFailure: (context) => auth.rejected(context),
+  });
+  return {
+    inputTypes: { kind: 'allowlist', values: REQUEST_INPUT_TYPES, serviceName: 'Google Vertex AI' },
+    embeddingValidation: { defaultSimilarity: 'dot_product', userDimensionsMustMatch: true },
+    prepareEndpoint: async (context) =>
+      context.endpoint.taskType === 'completion' || context.endpoint.taskType === 'chat_completion' ? checkChatSettings(context) : context.endpoint.serviceSettings,
+    textEmbedding: (context, { input, inputType }) => vertexEmbeddings(client, context, input, inputType),
+    rerank: (context, input) => vertexRerank(client, context, input),
+    completion: async (context, { input }) => {
+      geminiOnly(context);
+      return geminiCompletion(client, context, input);
+    },
+    async *streamCompletion(context, { input }) {
+      geminiOnly(context);
+      yield* geminiStreamCompletion(client, context, input);
+    },
+    async *streamChatCompletion(context, request) {
+      geminiOnly(context);
+      yield* geminiStreamChat(client, context, request);
+    },
+    endpointUpdated: async (endpoint) => auth.forgetEndpoint(endpoint.inferenceId),
+    endpointRemoved: async (endpoint) => auth.forgetEndpoint(endpoint.inferenceId),
+  };
+}
