@@ -1,0 +1,190 @@
+/** completion and chat_completion on Gemini, as Elasticsearch's GoogleVertexAiUnifiedChatCompletionRequestEntity
+ * writes the body and its streaming processors read the answers; and the settings a chat endpoint needs. */
+import { expectEventStream, framesOf, onlyErrorFrame, postRaw, DONE_FRAME } from '../../support/assertions';
+import { bodyOf, createEndpoint, newId, onlyRequest, withMockedService } from '../../support/service-setup';
+import { MODEL_VERSION, SERVICE_ACCOUNT, startMockGoogleVertexAi } from './mock-googlevertexai';
+
+const service = withMockedService('googlevertexai', startMockGoogleVertexAi, { origins: ['google-oauth'] });
+const gemini = { service_account_json: SERVICE_ACCOUNT.json, project_id: 'vertex-project-1', location: 'us-east5', model_id: 'gemini-2.5-flash' };
+const put = (taskType: string, id: string, body: Record<string, unknown>) => service.server.call('PUT', `/_inference/${taskType}/${id}`, body);
+const dataOf = (text: string) => framesOf(text).map((frame) => frame.data).filter((data) => data !== '[DONE]').map((data) => JSON.parse(data));
+const ANSWER = 'Elastic is the company behind Elasticsearch, a search and analytics engine.';
+
+describe('completion', () => {
+  test('`:generateContent` (locations/global on the regional host, as Elasticsearch builds it); the text of the answer', async () => {
+    const id = newId('gva-compl');
+    const created = await put('completion', id, { service: 'googlevertexai', service_settings: gemini, task_settings: { thinking_config: { thinking_budget: 256 } } });
+    expect(created.json).toMatchObject({
+      service_settings: { project_id: 'vertex-project-1', location: 'us-east5', model_id: 'gemini-2.5-flash', provider: 'GOOGLE', rate_limit: { requests_per_minute: 1000 } },
+      task_settings: { thinking_config: { thinking_budget: 256 } },
+    });
+    service.mock.reset();
+    const result = await service.server.call('POST', `/_inference/completion/${id}`, { input: 'What is Elastic?' });
+    expect(result.json).toEqual({ completion: [{ result: ANSWER }] });
+    const sent = onlyRequest(service.mock, 'generate');
+    expect(sent.path).toBe('/v1/projects/vertex-project-1/locations/global/publishers/google/models/gemini-2.5-flash:generateContent');
+    expect(sent.rawBody).toBe('{"contents":[{"role":"user","parts":[{"text":"What is Elastic?"}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":256}}}');
+  });
+
+  test('its stream: `:streamGenerateContent?alt=sse`, each chunk\'s text a delta', async () => {
+    const id = newId('gva-compl-stream');
+    await createEndpoint(service, 'completion', id, { service: 'googlevertexai', service_settings: gemini, task_settings: { max_tokens: 64 } });
+    const response = await postRaw(service.server, `/_inference/completion/${id}/_stream`, { input: 'What is Elastic?' });
+    expectEventStream(response, 200);
+    const deltas = dataOf(response.text).map((event) => event.completion[0].delta);
+    expect(deltas.join('')).toBe(ANSWER);
+    expect(deltas.length).toBeGreaterThan(1);
+    const sent = onlyRequest(service.mock, 'generate');
+    expect(sent.path).toBe('/v1/projects/vertex-project-1/locations/global/publishers/google/models/gemini-2.5-flash:streamGenerateContent');
+    expect(sent.query).toEqual({ alt: 'sse' });
+    expect(bodyOf(sent).generationConfig).toEqual({ maxOutputTokens: 64 });
+  });
+});
+
+describe('chat_completion', () => {
+  let id: string;
+  beforeAll(async () => {
+    id = newId('gva-chat');
+    await createEndpoint(service, 'chat_completion', id, { service: 'googlevertexai', service_settings: gemini });
+  });
+  const chat = (body: Record<string, unknown>) => postRaw(service.server, `/_inference/chat_completion/${id}/_stream`, body);
+
+  test('the conversation as Gemini contents, system instruction, tools and tool config, generation config', async () => {
+    const response = await chat({
+      model: 'gemini-2.5-pro',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: [{ type: 'text', text: 'Weather in Paris and Rome?' }] },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [
+            { id: 'call-1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+            { id: 'get_weather', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call-1', content: '{"celsius":21}' },
+        { role: 'tool', tool_call_id: 'get_weather', content: 'sunny' },
+      ],
+      tools: [{ type: 'function', function: { name: 'get_weather', description: 'The weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+      max_completion_tokens: 100,
+      temperature: 0.2,
+      top_p: 0.9,
+      stop: ['END'],
+    });
+    expect(response.status).toBe(200);
+    const sent = onlyRequest(service.mock, 'generate');
+    expect(sent.path).toBe('/v1/projects/vertex-project-1/locations/global/publishers/google/models/gemini-2.5-pro:streamGenerateContent');
+    expect(JSON.parse(sent.rawBody)).toEqual({
+      contents: [
+        { role: 'user', parts: [{ text: 'Weather in Paris and Rome?' }] },
+        {
+          role: 'model',
+          parts: [
+            { functionCall: { name: 'get_weather', args: { city: 'Paris' }, id: 'call-1' }, thoughtSignature: 'skip_thought_signature_validator' },
+            { functionCall: { name: 'get_weather', args: { city: 'Rome' } } },
+          ],
+        },
+        {
+          role: 'user',
+          parts: [
+            { functionResponse: { name: 'get_weather', id: 'call-1', response: { celsius: 21 } } },
+            { functionResponse: { name: 'get_weather', response: { output: 'sunny' } } },
+          ],
+        },
+      ],
+      generationConfig: { stopSequences: ['END'], temperature: 0.2, maxOutputTokens: 100, topP: 0.9 },
+      tools: [{ functionDeclarations: [{ name: 'get_weather', description: 'The weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } }] }],
+      toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] } },
+      systemInstruction: { parts: [{ text: 'Be brief.' }] },
+    });
+    expect(Object.keys(JSON.parse(sent.rawBody))).toEqual(['contents', 'generationConfig', 'tools', 'toolConfig', 'systemInstruction']);
+  });
+
+  test("Gemini's chunks as OpenAI chunks: responseId, modelVersion, its finishReason, usage", async () => {
+    const response = await chat({ messages: [{ role: 'user', content: 'What is Elastic?' }] });
+    expectEventStream(response, 200);
+    expect(response.text.endsWith(DONE_FRAME)).toBe(true);
+    const chunks = dataOf(response.text);
+    expect(chunks.map((chunk) => chunk.choices[0].delta.content).join('')).toBe(ANSWER);
+    expect(chunks[0]).toEqual({
+      id: chunks[0].id,
+      choices: [{ delta: { content: 'Elastic ', role: 'model' }, index: 0 }],
+      model: MODEL_VERSION,
+      object: 'chat.completion.chunk',
+      usage: { completion_tokens: 14, prompt_tokens: 6, total_tokens: 20 },
+    });
+    expect(chunks.at(-1).choices[0].finish_reason).toBe('STOP');
+    expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
+  });
+
+  test("a function call is a tool call with the function's name as its id when Gemini gives none", async () => {
+    service.mock.enqueueFault('generate', { kind: 'toolCall', name: 'lookup', arguments: '{"q":"elastic"}' });
+    const response = await chat({ messages: [{ role: 'user', content: 'Look it up' }] });
+    const [chunk] = dataOf(response.text);
+    expect(chunk.choices[0]).toEqual({
+      delta: { role: 'model', tool_calls: [{ index: 0, id: 'lookup', function: { arguments: '{"q":"elastic"}', name: 'lookup' }, type: 'function' }] },
+      finish_reason: 'STOP',
+      index: 0,
+    });
+  });
+
+  test.each([
+    [{ messages: [{ role: 'developer', content: 'x' }] }, 'Role [developer] not supported by Google VertexAI ChatCompletion. Supported roles: [user, assistant]'],
+    [{ messages: [{ role: 'user', content: 'x' }], tool_choice: 'required' }, 'Tool choice value [required] not supported by Google VertexAI ChatCompletion. Supported values: [auto]'],
+    [{ messages: [{ role: 'tool', content: 'x' }] }, 'Tool messages require a [tool_call_id] for Google VertexAI ChatCompletion'],
+    [{ messages: [{ role: 'system', content: '' }, { role: 'user', content: 'x' }] }, 'System message cannot be empty for Google Vertex AI'],
+  ])('what Gemini cannot take is a 400 before any call: %j', async (body, message) => {
+    const response = await chat(body);
+    expectEventStream(response, 400);
+    expect(onlyErrorFrame(response).error.message).toBe(message);
+    expect(service.mock.requests).toHaveLength(0);
+  });
+
+  test("an error event inside Gemini's stream ends it with an error frame quoting Google's message", async () => {
+    service.mock.enqueueFault('generate', { kind: 'streamError', chunks: 1, message: 'Resource exhausted mid-stream.' });
+    const response = await chat({ messages: [{ role: 'user', content: 'x' }] });
+    const frames = framesOf(response.text);
+    expect(frames.at(-1)!.event).toBe('error');
+    expect(JSON.parse(frames.at(-1)!.data).error.message).toBe(
+      `Received an error response for request from inference entity id [${id}]. Error message: [Resource exhausted mid-stream.]`,
+    );
+  });
+});
+
+describe('which settings a chat endpoint needs (GoogleVertexAiChatCompletionServiceSettings)', () => {
+  const account = { service_account_json: SERVICE_ACCOUNT.json };
+  test.each([
+    [
+      'no model_id',
+      { ...account, project_id: 'p' },
+      "Validation Failed: 1: For Google Vertex AI models, you must provide 'project_id' and 'model_id'. Provided values: location=null, project_id=p, model_id=null;",
+    ],
+    [
+      'a Model Garden provider without a URL',
+      { ...account, provider: 'anthropic' },
+      "Validation Failed: 1: Google Model Garden provider=anthropic selected. Either 'uri' or 'streaming_uri' must be provided;",
+    ],
+    [
+      'Gemini with a URL',
+      { ...gemini, url: 'https://example.com/x' },
+      "Validation Failed: 1: 'provider' is either GOOGLE or null. For Google Vertex AI models 'uri' and 'streaming_uri' must not be provided. Remove 'url' and 'streaming_url' fields. Provided values: uri=https://example.com/x, streaming_uri=null;",
+    ],
+  ])('%s is refused', async (_what, settings, reason) => {
+    const refused = await put('chat_completion', newId('gva-chat-bad'), { service: 'googlevertexai', service_settings: settings });
+    expect({ status: refused.status, type: refused.json.error.type, reason: refused.json.error.reason }).toEqual({ status: 400, type: 'validation_exception', reason });
+    expect(service.mock.requests).toHaveLength(0);
+  });
+
+  test('a Model Garden endpoint is stored as Elasticsearch stores it (provider in capitals); calling it is not supported yet', async () => {
+    const id = newId('gva-garden');
+    const created = await service.server.call('PUT', `/_inference/completion/${id}?`, {
+      service: 'googlevertexai',
+      service_settings: { ...account, provider: 'meta', url: 'https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1/endpoints/openapi/chat/completions' },
+    });
+    expect(created.status).toBe(400); // the validation call
+    const stored = await put('completion', id, { service: 'googlevertexai', service_settings: { ...account, provider: 'meta', streaming_url: 'https://x.example/stream' } });
+    expect(stored.json.error.caused_by.reason).toBe('Google Model Garden provider [meta] is not supported by infergate yet');
+  });
+});
