@@ -2,10 +2,14 @@
  * Google's wire on loopback: the OAuth2 token endpoint (`/token`, the `google-oauth` origin) that checks the signed
  * JWT of the bearer grant and issues access tokens; Vertex AI's publisher-model `:predict`, `:generateContent` and
  * `:streamGenerateContent?alt=sse`; and the Discovery Engine `:rank` — each refusing any bearer token but one it
- * issued, with Google's error bodies `{"error":{"code","message","status"}}`.
+ * issued, with Google's error bodies `{"error":{"code","message","status"}}`. Model Garden endpoints
+ * (`.../endpoints/<id>/chat/completions`) speak OpenAI's chat wire.
  */
 import { createHash } from 'node:crypto';
 import { MockProvider, randomId, sendJson, type Exchange, type JsonObject, type JsonValue, type MockRoute, type MockWire } from '../../support/mock-provider/mock-server';
+import { openAiChatRoute } from '../../support/mock-provider/openai-chat';
+import { openAiErrorShape } from '../../support/mock-provider/openai-errors';
+import type { LiveSettings } from '../../support/mock-provider/openai-routes';
 import { checkAssertion, makeServiceAccount, TOKEN_URI, type TestServiceAccount } from './service-accounts';
 
 export const SERVICE_ACCOUNT: TestServiceAccount = makeServiceAccount();
@@ -90,6 +94,27 @@ function accept(mock: MockGoogleVertexAi, exchange: Exchange): JsonObject | unde
 const PROJECT = '[a-z][a-z0-9-]{4,28}[a-z0-9]';
 const MODEL_PATH = new RegExp(`^/v1/projects/${PROJECT}/locations/[a-z0-9-]+/publishers/google/models/([^/:]+):(predict|generateContent|streamGenerateContent)$`);
 const RANK_PATH = new RegExp(`^/v1/projects/${PROJECT}/locations/global/rankingConfigs/default_ranking_config:rank$`);
+
+/** A Model Garden endpoint on OpenAI's chat wire (Meta's `endpoints/openapi`, a deployed endpoint's id). */
+const GARDEN_PATH = new RegExp(`^/v1/projects/${PROJECT}/locations/[a-z0-9-]+/endpoints/[a-z0-9-]+/chat/completions$`);
+const GARDEN_SETTINGS: LiveSettings = { defaultDimensions: 0, shuffleEmbeddingOrder: false, chunkDelayMs: 0, replyText: undefined };
+
+function gardenRoute(self: () => MockGoogleVertexAi): MockRoute {
+  return openAiChatRoute(
+    {
+      name: 'garden',
+      path: (path) => GARDEN_PATH.test(path),
+      authorize: (exchange) => {
+        const match = /^Bearer (\S+)$/.exec(exchange.req.headers.authorization ?? '');
+        return match && self().issued.has(match[1]) ? undefined : { status: 401, body: googleError(401) };
+      },
+      shape: openAiErrorShape,
+      settings: GARDEN_SETTINGS,
+      defaultModel: () => 'endpoint-model',
+    },
+    self,
+  );
+}
 
 function modelRoute(
   name: string,
@@ -204,6 +229,7 @@ export async function startMockGoogleVertexAi(): Promise<MockGoogleVertexAi> {
     modelRoute('predict', ['predict'], predict, self),
     // One route for Gemini's answers, streamed or not (a test's faults apply to either).
     modelRoute('generate', ['generateContent', 'streamGenerateContent'], generate, self, { takesSteps: true }),
+    gardenRoute(self),
     { name: 'rank', matches: (method, path) => method === 'POST' && RANK_PATH.test(path), wrongShape: { ranked: [] }, handle: (exchange) => rank(self(), exchange) },
   ], wire);
   return mock.listen();
