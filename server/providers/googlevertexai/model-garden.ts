@@ -2,7 +2,7 @@
  * Model Garden endpoints (GoogleModelGardenProvider): a provider's model served on Vertex AI at the endpoint's `url`
  * (requests that do not stream) and `streaming_url` (streams), each standing in for the other, with the service
  * account's token. Meta, Hugging Face, Mistral and AI21 speak OpenAI's chat wire there, as Elasticsearch's Llama,
- * Hugging Face, Mistral and AI21 request entities write it; Anthropic's own Messages wire is not done yet.
+ * Hugging Face, Mistral and AI21 request entities write it; Anthropic speaks its Messages wire (anthropic.ts).
  */
 import { z } from 'zod';
 import { badRequest } from '../../http/errors';
@@ -12,6 +12,7 @@ import type { ProviderClient } from '../kit/provider-client';
 import { OpenAiCompatibleChat, type ChatWire } from '../openai-compatible/chat-model';
 import { openAiErrorDetails } from '../openai-compatible/schemas';
 import type { ChatCompletionChunk, ChatCompletionRequest, CompletionResult, CompletionStreamEvent } from '../types';
+import { anthropicCompletion, anthropicStreamChat, anthropicStreamCompletion } from './anthropic';
 import { chatSettings } from './chat-settings';
 
 type Wire = Omit<ChatWire, 'url' | 'model'>;
@@ -57,11 +58,13 @@ const WIRES: Readonly<Record<string, Wire>> = {
 const nonStreamingUrl = (context: CallContext) => chatSettings(context).url ?? chatSettings(context).streaming_url!;
 const streamingUrl = (context: CallContext) => chatSettings(context).streaming_url ?? chatSettings(context).url!;
 
+const isAnthropic = (context: CallContext) => chatSettings(context).provider === 'ANTHROPIC';
+
 /** The OpenAI-shaped chat of each provider, once for each of its two URLs. */
 export class ModelGarden {
   private readonly chats = new Map<string, { plain: OpenAiCompatibleChat; streamed: OpenAiCompatibleChat }>();
 
-  constructor(client: ProviderClient) {
+  constructor(private readonly client: ProviderClient) {
     for (const [provider, wire] of Object.entries(WIRES)) {
       const model = (context: CallContext) => chatSettings(context).model_id;
       this.chats.set(provider, {
@@ -79,14 +82,17 @@ export class ModelGarden {
   }
 
   completion(context: CallContext, input: string[]): Promise<CompletionResult> {
+    if (isAnthropic(context)) return anthropicCompletion(this.client, context, nonStreamingUrl(context), input);
     return this.chat(context).plain.completion(context, input);
   }
 
   streamCompletion(context: CallContext, input: string[]): AsyncIterable<CompletionStreamEvent> {
+    if (isAnthropic(context)) return anthropicStreamCompletion(this.client, context, streamingUrl(context), input);
     return this.chat(context).streamed.streamCompletion(context, input);
   }
 
   streamChat(context: CallContext, request: ChatCompletionRequest): AsyncIterable<ChatCompletionChunk> {
+    if (isAnthropic(context)) return anthropicStreamChat(this.client, context, streamingUrl(context), request);
     return this.chat(context).streamed.streamChat(context, request);
   }
 }

@@ -2,6 +2,7 @@
  * writes the body and its streaming processors read the answers; and the settings a chat endpoint needs. */
 import { expectEventStream, framesOf, onlyErrorFrame, postRaw, DONE_FRAME } from '../../support/assertions';
 import { bodyOf, createEndpoint, newId, onlyRequest, withMockedService } from '../../support/service-setup';
+import { CLAUDE_ANSWER } from './mock-anthropic';
 import { MODEL_VERSION, SERVICE_ACCOUNT, startMockGoogleVertexAi } from './mock-googlevertexai';
 
 const service = withMockedService('googlevertexai', startMockGoogleVertexAi, { origins: ['google-oauth'] });
@@ -217,9 +218,50 @@ describe('Model Garden providers on OpenAI\'s chat wire (meta, hugging_face, mis
     expect(onlyRequest(service.mock, 'garden').path).toBe('/v1/projects/vertex-project-1/locations/us-central1/endpoints/4711/chat/completions');
   });
 
-  test("anthropic (its Messages wire) is not done yet: refused with a 400 that says so", async () => {
-    const id = newId('gva-garden-anthropic');
-    const stored = await put('chat_completion', id, garden('anthropic', { streaming_url: `${base}/x/chat/completions` }));
-    expect(stored.json.error.caused_by.reason).toBe('Google Model Garden provider [anthropic] is not supported by infergate yet');
+  const claude = 'https://us-east5-aiplatform.googleapis.com/v1/projects/vertex-project-1/locations/us-east5/publishers/anthropic/models/claude-sonnet-4';
+
+  test("anthropic: Anthropic's Messages body at `:rawPredict`, max_tokens from the task settings (1024 when not set)", async () => {
+    const id = newId('gva-claude');
+    await createEndpoint(service, 'completion', id, {
+      ...garden('anthropic', { url: `${claude}:rawPredict`, streaming_url: `${claude}:streamRawPredict` }),
+      task_settings: { max_tokens: 128 },
+    });
+    const answer = await service.server.call('POST', `/_inference/completion/${id}`, { input: 'What is Elastic?' });
+    expect(answer.json).toEqual({ completion: [{ result: CLAUDE_ANSWER }] });
+    const sent = onlyRequest(service.mock, 'claude');
+    expect(sent.path).toBe('/v1/projects/vertex-project-1/locations/us-east5/publishers/anthropic/models/claude-sonnet-4:rawPredict');
+    expect(sent.rawBody).toBe('{"anthropic_version":"vertex-2023-10-16","messages":[{"role":"user","content":"What is Elastic?"}],"stream":false,"max_tokens":128}');
+  });
+
+  test("anthropic: the chat stream at `:streamRawPredict`, Anthropic's events as OpenAI chunks, tools in Anthropic's terms", async () => {
+    const id = newId('gva-claude-chat');
+    await createEndpoint(service, 'chat_completion', id, garden('anthropic', { streaming_url: `${claude}:streamRawPredict` }));
+    const response = await postRaw(service.server, `/_inference/chat_completion/${id}/_stream`, {
+      messages: [{ role: 'user', content: 'Hi' }],
+      tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object' } } }],
+      tool_choice: 'required',
+      temperature: 0.5,
+    });
+    expectEventStream(response, 200);
+    const chunks = dataOf(response.text);
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe(CLAUDE_ANSWER);
+    expect(chunks[0].choices[0].delta).toEqual({ role: 'assistant' });
+    expect(chunks.at(-1)).toMatchObject({ choices: [{ finish_reason: 'end_turn' }], usage: { completion_tokens: 7, prompt_tokens: 9, total_tokens: 16 } });
+    expect(bodyOf(onlyRequest(service.mock, 'claude'))).toEqual({
+      anthropic_version: 'vertex-2023-10-16',
+      messages: [{ role: 'user', content: 'Hi' }],
+      temperature: 0.5,
+      tool_choice: { type: 'any' },
+      tools: [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object' } }],
+      stream: true,
+      max_tokens: 1024,
+    });
+
+    service.mock.enqueueFault('claude', { kind: 'toolCall', name: 'lookup', arguments: '{"q":"x"}' });
+    const tool = dataOf((await postRaw(service.server, `/_inference/chat_completion/${id}/_stream`, { messages: [{ role: 'user', content: 'Hi' }] })).text);
+    expect(tool.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? [])).toEqual([
+      { index: 0, id: 'toolu_vrtx_01', function: { name: 'lookup', arguments: '' }, type: 'function' },
+      { index: 0, function: { arguments: '{"q":"x"}' } },
+    ]);
   });
 });

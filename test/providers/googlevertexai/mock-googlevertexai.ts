@@ -3,11 +3,12 @@
  * JWT of the bearer grant and issues access tokens; Vertex AI's publisher-model `:predict`, `:generateContent` and
  * `:streamGenerateContent?alt=sse`; and the Discovery Engine `:rank` — each refusing any bearer token but one it
  * issued, with Google's error bodies `{"error":{"code","message","status"}}`. Model Garden endpoints
- * (`.../endpoints/<id>/chat/completions`) speak OpenAI's chat wire.
+ * (`.../endpoints/<id>/chat/completions`) speak OpenAI's chat wire, Claude's (mock-anthropic.ts) Anthropic's.
  */
 import { createHash } from 'node:crypto';
 import { MockProvider, randomId, sendJson, type Exchange, type JsonObject, type JsonValue, type MockRoute, type MockWire } from '../../support/mock-provider/mock-server';
 import { openAiChatRoute } from '../../support/mock-provider/openai-chat';
+import { anthropicRoute } from './mock-anthropic';
 import { openAiErrorShape } from '../../support/mock-provider/openai-errors';
 import type { LiveSettings } from '../../support/mock-provider/openai-routes';
 import { checkAssertion, makeServiceAccount, TOKEN_URI, type TestServiceAccount } from './service-accounts';
@@ -84,8 +85,7 @@ function tokenRoute(self: () => MockGoogleVertexAi): MockRoute {
 
 /** The issued bearer token and a JSON object body; answers the refusal itself. */
 function accept(mock: MockGoogleVertexAi, exchange: Exchange): JsonObject | undefined {
-  const match = /^Bearer (\S+)$/.exec(exchange.req.headers.authorization ?? '');
-  if (!match || !mock.issued.has(match[1])) return void sendJson(exchange.res, 401, googleError(401));
+  if (!authorized(mock, exchange)) return void sendJson(exchange.res, 401, googleError(401));
   const body = exchange.recorded.body;
   if (!isObject(body)) return void sendJson(exchange.res, 400, googleError(400, 'Invalid JSON payload received.'));
   return body;
@@ -99,15 +99,18 @@ const RANK_PATH = new RegExp(`^/v1/projects/${PROJECT}/locations/global/rankingC
 const GARDEN_PATH = new RegExp(`^/v1/projects/${PROJECT}/locations/[a-z0-9-]+/endpoints/[a-z0-9-]+/chat/completions$`);
 const GARDEN_SETTINGS: LiveSettings = { defaultDimensions: 0, shuffleEmbeddingOrder: false, chunkDelayMs: 0, replyText: undefined };
 
+/** Whether the request carries a token the mock issued. */
+function authorized(mock: MockGoogleVertexAi, exchange: Exchange): boolean {
+  const match = /^Bearer (\S+)$/.exec(exchange.req.headers.authorization ?? '');
+  return match !== null && mock.issued.has(match[1]);
+}
+
 function gardenRoute(self: () => MockGoogleVertexAi): MockRoute {
   return openAiChatRoute(
     {
       name: 'garden',
       path: (path) => GARDEN_PATH.test(path),
-      authorize: (exchange) => {
-        const match = /^Bearer (\S+)$/.exec(exchange.req.headers.authorization ?? '');
-        return match && self().issued.has(match[1]) ? undefined : { status: 401, body: googleError(401) };
-      },
+      authorize: (exchange) => (authorized(self(), exchange) ? undefined : { status: 401, body: googleError(401) }),
       shape: openAiErrorShape,
       settings: GARDEN_SETTINGS,
       defaultModel: () => 'endpoint-model',
@@ -230,6 +233,7 @@ export async function startMockGoogleVertexAi(): Promise<MockGoogleVertexAi> {
     // One route for Gemini's answers, streamed or not (a test's faults apply to either).
     modelRoute('generate', ['generateContent', 'streamGenerateContent'], generate, self, { takesSteps: true }),
     gardenRoute(self),
+    anthropicRoute(self, (exchange) => authorized(self(), exchange)),
     { name: 'rank', matches: (method, path) => method === 'POST' && RANK_PATH.test(path), wrongShape: { ranked: [] }, handle: (exchange) => rank(self(), exchange) },
   ], wire);
   return mock.listen();
