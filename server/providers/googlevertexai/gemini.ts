@@ -13,11 +13,10 @@ import { ChunkReader, completionTexts, generateContentSchema } from './chat-chun
 import { generateContentUrl } from './urls';
 import { googleErrorDetails, googleVertexAiStatusPolicy } from './wire';
 
-const options: RequestOptions = {
-  name: 'Google Vertex AI chat completion',
-  policy: googleVertexAiStatusPolicy,
-  errorDetails: googleErrorDetails,
-};
+/** Elasticsearch's handlers name the requests `Google Vertex AI completion` and `... chat completion`. */
+const optionsFor = (name: string): RequestOptions => ({ name, policy: googleVertexAiStatusPolicy, errorDetails: googleErrorDetails });
+const COMPLETION = optionsFor('Google Vertex AI completion');
+const CHAT = optionsFor('Google Vertex AI chat completion');
 
 function defaultsOf(context: CallContext): GenerationDefaults {
   const { max_tokens: maxTokens, thinking_config: thinking } = taskSettings<'GoogleVertexAiChatTaskSettings'>(context);
@@ -28,18 +27,18 @@ const asChat = (input: string[]): ChatCompletionRequest => ({ messages: input.ma
 
 export async function geminiCompletion(client: ProviderClient, context: CallContext, input: string[]): Promise<CompletionResult> {
   const body = generateContentBody(asChat(input), defaultsOf(context));
-  const answer = await client.postJson(context, generateContentUrl(context, false), body, generateContentSchema, options);
+  const answer = await client.postJson(context, generateContentUrl(context, false), body, generateContentSchema, COMPLETION);
   return { completion: completionTexts(answer).map((result) => ({ result })) };
 }
 
-function geminiStream(client: ProviderClient, context: CallContext, request: ChatCompletionRequest) {
+function geminiStream(client: ProviderClient, context: CallContext, request: ChatCompletionRequest, options: RequestOptions) {
   const body = generateContentBody(request, defaultsOf(context));
   return client.postEventStream(context, generateContentUrl(context, true, request.model), body, generateContentSchema, options);
 }
 
 export async function* geminiStreamCompletion(client: ProviderClient, context: CallContext, input: string[]): AsyncGenerator<CompletionStreamEvent> {
   const reader = new ChunkReader();
-  for await (const event of geminiStream(client, context, asChat(input))) {
+  for await (const event of geminiStream(client, context, asChat(input), COMPLETION)) {
     for (const choice of reader.chunk(event).choices) {
       if (choice.delta.content) yield { completion: [{ delta: choice.delta.content }] };
     }
@@ -48,5 +47,5 @@ export async function* geminiStreamCompletion(client: ProviderClient, context: C
 
 export async function* geminiStreamChat(client: ProviderClient, context: CallContext, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk> {
   const reader = new ChunkReader();
-  for await (const event of geminiStream(client, context, request)) yield reader.chunk(event);
+  for await (const event of geminiStream(client, context, request, CHAT)) yield reader.chunk(event);
 }

@@ -136,6 +136,14 @@ describe('chat_completion', () => {
     [{ messages: [{ role: 'user', content: 'x' }], tool_choice: 'required' }, 'Tool choice value [required] not supported by Google VertexAI ChatCompletion. Supported values: [auto]'],
     [{ messages: [{ role: 'tool', content: 'x' }] }, 'Tool messages require a [tool_call_id] for Google VertexAI ChatCompletion'],
     [{ messages: [{ role: 'system', content: '' }, { role: 'user', content: 'x' }] }, 'System message cannot be empty for Google Vertex AI'],
+    [
+      { messages: [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '[1' } }] }] },
+      'Failed to parse tool call arguments [[1]: not a JSON object',
+    ],
+    [
+      { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] }] },
+      'Type [image_url] not supported by Google VertexAI ChatCompletion. Supported types: [text]',
+    ],
   ])('what Gemini cannot take is a 400 before any call: %j', async (body, message) => {
     const response = await chat(body);
     expectEventStream(response, 400);
