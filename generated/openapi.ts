@@ -726,6 +726,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/embeddings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Embeddings (OpenAI's API)
+         * @description OpenAI's `POST /v1/embeddings` over a text_embedding endpoint, `model` naming it. Not an Elasticsearch API.
+         */
+        post: operations["openAiEmbeddings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Chat completions (OpenAI's API)
+         * @description OpenAI's `POST /v1/chat/completions` over a chat_completion endpoint (any conversation) or a completion endpoint (one user message), `model` naming it; `stream: true` answers OpenAI's server-sent events (`data:` lines ending with `data: [DONE]`). Not an Elasticsearch API.
+         */
+        post: operations["openAiChatCompletions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Models (OpenAI's API)
+         * @description OpenAI's `GET /v1/models`: every inference endpoint, default ones included. Not an Elasticsearch API.
+         */
+        get: operations["openAiModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rerank": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rerank (Cohere's and Jina's shape)
+         * @description `POST /v1/rerank` over a rerank endpoint, `model` naming it. Not an Elasticsearch API.
+         */
+        post: operations["openAiRerank"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This document (JSON)
+         * @description The bundled OpenAPI document the server validates with, as JSON. Not an Elasticsearch API.
+         */
+        get: operations["getOpenApiJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This document (YAML)
+         * @description The same document as `/openapi.json`, as YAML. Not an Elasticsearch API.
+         */
+        get: operations["getOpenApiYaml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The API documentation page
+         * @description An interactive viewer of this document (Swagger UI, served by infergate itself: no request leaves the server's origin), whose "Try it out" calls the running server. Not an Elasticsearch API.
+         */
+        get: operations["getDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/{asset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file of the documentation page
+         * @description The scripts, style sheet and icons of `/docs` (from the swagger-ui-dist package). Not an Elasticsearch API.
+         */
+        get: operations["getDocsAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description The server's metrics in Prometheus' text format: HTTP requests, inference calls per endpoint, service and task type (with the OpenTelemetry GenAI names where one exists), upstream calls and local deployments. Labels hold no secret and no input. With security on, it takes the `monitor` cluster privilege. Not an Elasticsearch API.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -746,7 +926,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["GoogleVertexAi"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["GoogleVertexAi"] | components["schemas"]["Anthropic"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -3404,6 +3584,91 @@ export interface components {
          * @description Google Vertex AI models (embeddings, ranking, Gemini) and Model Garden endpoints, with a service account.
          */
         GoogleVertexAi: components["schemas"]["GoogleVertexAiTextEmbedding"] | components["schemas"]["GoogleVertexAiRerank"] | components["schemas"]["GoogleVertexAiCompletion"] | components["schemas"]["GoogleVertexAiChatCompletion"];
+        AnthropicServiceSettings: {
+            /** @description The Anthropic API key, sent as `x-api-key`. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /** @description The name of the model to use for the inference task (a chat request's `model` overrides it). */
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * @description By default, the anthropic service sets the number of requests allowed per minute to 50.
+             * @default {
+             *       "requests_per_minute": 50
+             *     }
+             */
+            rate_limit?: {
+                /** @default 50 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        AnthropicTaskSettings: {
+            /**
+             * Max Tokens
+             * @description The maximum number of tokens to generate before stopping (a chat request's `max_completion_tokens` wins).
+             */
+            max_tokens: number;
+            /**
+             * Temperature
+             * @description The amount of randomness injected into the response (not range-checked; Anthropic checks it).
+             */
+            temperature?: number;
+            /**
+             * Top P
+             * @description Nucleus sampling (not range-checked; Anthropic checks it).
+             */
+            top_p?: number;
+            /**
+             * Top K
+             * @description Only sample from the top K options for each subsequent token. Stored and shown as `top_p`, as Elasticsearch does.
+             */
+            top_k?: number;
+        };
+        /**
+         * @example {
+         *       "service": "anthropic",
+         *       "service_settings": {
+         *         "api_key": "anthropic-api-key",
+         *         "model_id": "claude-sonnet-4-5"
+         *       },
+         *       "task_settings": {
+         *         "max_tokens": 1024
+         *       }
+         *     }
+         */
+        AnthropicCompletion: {
+            /** @constant */
+            service: "anthropic";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["AnthropicServiceSettings"];
+            /** @default {} */
+            task_settings?: components["schemas"]["AnthropicTaskSettings"];
+        };
+        /**
+         * @example {
+         *       "service": "anthropic",
+         *       "service_settings": {
+         *         "api_key": "anthropic-api-key",
+         *         "model_id": "claude-sonnet-4-5"
+         *       },
+         *       "task_settings": {
+         *         "max_tokens": 1024
+         *       }
+         *     }
+         */
+        AnthropicChatCompletion: {
+            /** @constant */
+            service: "anthropic";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["AnthropicServiceSettings"];
+            /** @default {} */
+            task_settings?: components["schemas"]["AnthropicTaskSettings"];
+        };
+        /**
+         * Anthropic
+         * @description Anthropic's Claude models through the Messages API.
+         */
+        Anthropic: components["schemas"]["AnthropicCompletion"] | components["schemas"]["AnthropicChatCompletion"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -3620,6 +3885,124 @@ export interface components {
             /** @description Epoch milliseconds. */
             start_time?: number;
             nodes: components["schemas"]["DeploymentNodeStats"][];
+        };
+        OpenAiEmbeddingsRequest: {
+            /** @description The inference id of a text_embedding endpoint. */
+            model: string;
+            /** @description One text or a list of texts (OpenAI's token-array inputs are not taken). */
+            input: string | string[];
+            /**
+             * @default float
+             * @enum {string}
+             */
+            encoding_format?: "float" | "base64";
+            /** @description Must be the endpoint's own dimensions (an endpoint's vectors have one size). */
+            dimensions?: number;
+            /** @description Accepted and not used. */
+            user?: string;
+        };
+        /** @description Tokens as the provider reported them (0 when it reports none). */
+        OpenAiUsage: {
+            prompt_tokens: number;
+            completion_tokens?: number;
+            total_tokens: number;
+        };
+        OpenAiEmbeddingsResponse: {
+            /** @constant */
+            object: "list";
+            data: {
+                /** @constant */
+                object: "embedding";
+                index: number;
+                /** @description The vector, or with `encoding_format` base64 its little-endian float32 bytes in base64. */
+                embedding: number[] | string;
+            }[];
+            model: string;
+            usage: components["schemas"]["OpenAiUsage"];
+        };
+        messages: components["schemas"]["ChatMessage"][];
+        /** Format: int64 */
+        max_completion_tokens: number;
+        tool_choice: ("auto" | "none" | "required") | {
+            /** @constant */
+            type: "function";
+            function: {
+                name: string;
+            };
+        };
+        tools: {
+            /** @constant */
+            type: "function";
+            function: {
+                name: string;
+                description?: string;
+                parameters?: {
+                    [key: string]: unknown;
+                };
+                strict?: boolean;
+            };
+        }[];
+        OpenAiChatCompletionsRequest: {
+            /** @description The inference id of a chat_completion or completion endpoint. */
+            model: string;
+            messages: components["schemas"]["messages"];
+            max_completion_tokens?: components["schemas"]["max_completion_tokens"];
+            /** @description OpenAI's older name of `max_completion_tokens`. */
+            max_tokens?: number;
+            stop?: string | string[];
+            temperature?: number;
+            top_p?: number;
+            tool_choice?: components["schemas"]["tool_choice"];
+            tools?: components["schemas"]["tools"];
+            /** @default false */
+            stream?: boolean;
+            stream_options?: {
+                include_usage?: boolean;
+            };
+            /**
+             * @description One choice only.
+             * @constant
+             */
+            n?: 1;
+            /** @description Accepted and not used. */
+            user?: string;
+        };
+        OpenAiModelList: {
+            /** @constant */
+            object: "list";
+            data: {
+                /** @description The inference id. */
+                id: string;
+                /** @constant */
+                object: "model";
+                /** @description Always 0 (endpoints keep no creation time). */
+                created: number;
+                /** @description The endpoint's service. */
+                owned_by: string;
+                task_type?: components["schemas"]["TaskType"];
+            }[];
+        };
+        /** @description The Cohere and Jina rerank shape. */
+        OpenAiRerankRequest: {
+            /** @description The inference id of a rerank endpoint. */
+            model: string;
+            query: string;
+            documents: (string | {
+                text: string;
+            })[];
+            top_n?: number;
+            /** @default false */
+            return_documents?: boolean;
+        };
+        OpenAiRerankResponse: {
+            model: string;
+            results: {
+                index: number;
+                relevance_score: number;
+                document?: {
+                    text: string;
+                };
+            }[];
         };
     };
     responses: {
@@ -4060,6 +4443,11 @@ export type SchemaGoogleVertexAiChatTaskSettings = components['schemas']['Google
 export type SchemaGoogleVertexAiCompletion = components['schemas']['GoogleVertexAiCompletion'];
 export type SchemaGoogleVertexAiChatCompletion = components['schemas']['GoogleVertexAiChatCompletion'];
 export type SchemaGoogleVertexAi = components['schemas']['GoogleVertexAi'];
+export type SchemaAnthropicServiceSettings = components['schemas']['AnthropicServiceSettings'];
+export type SchemaAnthropicTaskSettings = components['schemas']['AnthropicTaskSettings'];
+export type SchemaAnthropicCompletion = components['schemas']['AnthropicCompletion'];
+export type SchemaAnthropicChatCompletion = components['schemas']['AnthropicChatCompletion'];
+export type SchemaAnthropic = components['schemas']['Anthropic'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType_3 = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];
@@ -4083,6 +4471,17 @@ export type SchemaRealm = components['schemas']['Realm'];
 export type SchemaAllocationStatus = components['schemas']['AllocationStatus'];
 export type SchemaDeploymentNodeStats = components['schemas']['DeploymentNodeStats'];
 export type SchemaDeploymentStats = components['schemas']['DeploymentStats'];
+export type SchemaOpenAiEmbeddingsRequest = components['schemas']['OpenAiEmbeddingsRequest'];
+export type SchemaOpenAiUsage = components['schemas']['OpenAiUsage'];
+export type SchemaOpenAiEmbeddingsResponse = components['schemas']['OpenAiEmbeddingsResponse'];
+export type SchemaMessages = components['schemas']['messages'];
+export type SchemaMaxCompletionTokens = components['schemas']['max_completion_tokens'];
+export type SchemaToolChoice = components['schemas']['tool_choice'];
+export type SchemaTools = components['schemas']['tools'];
+export type SchemaOpenAiChatCompletionsRequest = components['schemas']['OpenAiChatCompletionsRequest'];
+export type SchemaOpenAiModelList = components['schemas']['OpenAiModelList'];
+export type SchemaOpenAiRerankRequest = components['schemas']['OpenAiRerankRequest'];
+export type SchemaOpenAiRerankResponse = components['schemas']['OpenAiRerankResponse'];
 export type ResponseError = components['responses']['Error'];
 export type ResponseEndpoints = components['responses']['Endpoints'];
 export type ResponseRegionPolicy = components['responses']['RegionPolicy'];
@@ -5194,6 +5593,215 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["TrainedModelsStats"];
+            default: components["responses"]["Error"];
+        };
+    };
+    openAiEmbeddings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenAiEmbeddingsRequest"];
+            };
+        };
+        responses: {
+            /** @description One embedding per input. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiEmbeddingsResponse"];
+                };
+            };
+            default: components["responses"]["UnifiedError"];
+        };
+    };
+    openAiChatCompletions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenAiChatCompletionsRequest"];
+            };
+        };
+        responses: {
+            /** @description The completion, or its stream of `chat.completion.chunk` objects. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatCompletion"];
+                    "text/event-stream": string;
+                };
+            };
+            default: components["responses"]["UnifiedError"];
+        };
+    };
+    openAiModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiModelList"];
+                };
+            };
+            default: components["responses"]["UnifiedError"];
+        };
+    };
+    openAiRerank: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenAiRerankRequest"];
+            };
+        };
+        responses: {
+            /** @description The documents by relevance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiRerankResponse"];
+                };
+            };
+            default: components["responses"]["UnifiedError"];
+        };
+    };
+    getOpenApiJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI 3.1 document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        openapi: "3.1.0";
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getOpenApiYaml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI 3.1 document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDocs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDocsAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset: "swagger-ui.css" | "swagger-ui-bundle.js" | "swagger-ui-standalone-preset.js" | "docs.js" | "favicon-32x32.png" | "favicon-16x16.png";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/css": string;
+                    "text/javascript": string;
+                    "image/png": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
             default: components["responses"]["Error"];
         };
     };

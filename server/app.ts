@@ -37,6 +37,8 @@ import { setUpSecurity } from './security/security-services';
 import { authenticationMiddleware } from './security/authentication-middleware';
 import { authorize } from './security/authorize';
 import { principalOf } from './security/principal';
+import { Metrics } from './observability/metrics';
+import { observeRequests, reenterRequestScope } from './observability/request-observer';
 
 /**
  * The validator checks routes, methods and path parameters, and (in tests) every response. Query parameters are
@@ -108,6 +110,8 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
   const validator = new SchemaValidator();
   const providers = new ProviderRegistry(catalog, { config, http, logger });
   resumeEndpoints(providers, store);
+  const templates = operationTemplates(document);
+  const metrics = new Metrics(() => providers.all().flatMap((provider) => (provider.trainedModels ? [provider.trainedModels] : [])));
   const context: ApiContext = {
     config,
     store: new StoreWithDefaultEndpoints(store, defaultEndpoints(providers, catalog, validator)),
@@ -121,26 +125,20 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
     logger,
     clusterUuid: clusterUuid(config.dataDir),
     security,
+    metrics,
   };
-  const templates = operationTemplates(document);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', config.trustProxy);
+  app.use(observeRequests(logger, metrics, (request) => templates.get(operationIdOf(request) ?? '') ?? 'unmatched'));
   // With security on, every request authenticates before its body is read; off, only loopback Host names answer.
   app.use(security ? authenticationMiddleware(security, logger) : loopbackHostOnly);
   app.use(elasticsearchMediaTypes);
   app.use(jsonBody({ limit: config.maxBodyBytes, budget: bodyBudget }));
   app.use(responseFormat);
-  app.use((request, response, next) => {
-    const started = process.hrtime.bigint();
-    response.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ method: request.method, path: request.path, status: response.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
-    });
-    next();
-  });
+  app.use(reenterRequestScope);
   app.use(
     OpenApiValidator.middleware({
       apiSpec: validatorDocument(document),

@@ -6,6 +6,7 @@ import { EsError } from '../http/errors';
 import { paramAsBoolean } from '../http/rest-params';
 import { parseTimeValue, timeValueFromMs, type TimeValue } from '../http/time-value';
 import type { Logger } from '../logger';
+import type { Metrics } from '../observability/metrics';
 import type { ProviderRegistry } from '../providers/registry';
 import type { RateLimiters } from '../providers/kit/rate-limiter';
 import type { UpstreamAllowList } from '../providers/kit/upstream-allow-list';
@@ -32,6 +33,7 @@ export interface ApiContext {
   clusterUuid: string;
   /** Authentication's stores; undefined with security off. */
   security?: SecurityServices;
+  metrics: Metrics;
 }
 
 export type Handler = (request: Request, response: Response, context: ApiContext) => Promise<void> | void;

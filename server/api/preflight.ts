@@ -24,7 +24,7 @@ export function errorStyleFor(templates: Map<string, string>) {
   return (request: Request): 'unified' | 'elasticsearch' => {
     const operationId = operationIdOf(request);
     if (operationId) return UNIFIED_ERROR_OPERATIONS.has(operationId) ? 'unified' : 'elasticsearch';
-    // Both unified operations are POSTs.
+    // Of the unified operations only /v1/models is not a POST, and its requests have no body to fail on.
     if (request.method !== 'POST') return 'elasticsearch';
     const segments = segmentsOf(request.path);
     const fits = (template: string[]) => template.length === segments.length && template.every((part, i) => part.startsWith('{') || part === segments[i]);

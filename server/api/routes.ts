@@ -14,8 +14,23 @@ import { streamHandler } from './stream-inference';
 import { updateEndpoint } from './update-endpoint';
 import { createApiKey, getApiKeys, invalidateApiKeys } from './api-keys';
 import { authenticate } from './authenticate';
+import { getMetrics } from './metrics';
+import { openAiChatCompletions } from '../openai-api/chat';
+import { openAiEmbeddings } from '../openai-api/embeddings';
+import { openAiModels } from '../openai-api/models';
+import { openAiRerank } from '../openai-api/rerank';
+import { getDocs, getDocsAsset, getOpenApiJson, getOpenApiYaml } from '../docs/docs-page';
 
 export const HANDLERS: Record<string, Handler> = {
+  getOpenApiJson,
+  getOpenApiYaml,
+  getDocs,
+  getDocsAsset,
+  getMetrics,
+  openAiEmbeddings,
+  openAiChatCompletions,
+  openAiModels,
+  openAiRerank,
   getInfo,
   ping,
   getAllEndpoints: getEndpoints,
@@ -56,4 +71,5 @@ export const HANDLERS: Record<string, Handler> = {
 };
 
 /** Operations whose errors use the unified (OpenAI-style) envelope from the start. */
-export const UNIFIED_ERROR_OPERATIONS = new Set(['chatCompletion', 'chatCompletionUnified']);
+/** The operations whose errors use the unified (OpenAI) envelope. */
+export const UNIFIED_ERROR_OPERATIONS = new Set(['chatCompletion', 'chatCompletionUnified', 'openAiEmbeddings', 'openAiChatCompletions', 'openAiModels', 'openAiRerank']);

@@ -1,5 +1,6 @@
 /** Every failure becomes an Elasticsearch-style answer: the envelope the route calls for, the right status, and a
  * reason that names the problem. Nothing here echoes request bodies, so secrets cannot leak through errors. */
+import { noteErrorType } from '../observability/request-scope';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger';
 import { EsError, elasticsearchEnvelope, toEsError, unifiedEnvelope } from './errors';
@@ -51,6 +52,7 @@ export function translateFrameworkError(error: ValidatorError, request: Request)
 export function errorMiddleware(logger: Logger, routeStyle: (request: Request) => string = () => 'elasticsearch') {
   return (thrown: unknown, request: Request, response: Response, _next: NextFunction): void => {
     const error = thrown instanceof EsError ? thrown : (translateFrameworkError(thrown as ValidatorError, request) ?? toEsError(thrown));
+    noteErrorType(error.type);
     if (error.status >= 500) {
       const original = thrown instanceof EsError && thrown.cause !== undefined ? thrown.cause : thrown;
       logger.error({ err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: request.path }, 'request failed');

@@ -16,15 +16,30 @@ export function startEventStream(response: Response, status: number): void {
   response.flushHeaders();
 }
 
-/** Writes one event, waiting while the client is slower than the provider. */
-export async function writeEvent(response: Response, event: 'message' | 'error', data: unknown): Promise<void> {
-  if (!response.write(sseFrame(event, data)) && !response.destroyed) {
-    await Promise.race([once(response, 'drain'), once(response, 'close')]);
-  }
+/** How a stream's events are written, and a stream that fails before its first event. */
+export interface EventFraming {
+  frame(event: 'message' | 'error', data: unknown): string;
+  failBeforeStart(response: Response, status: number, data: unknown): void;
 }
 
 /** A whole stream that failed before its first event: the error's status and one error frame. */
 export function writeEventStreamError(response: Response, status: number, data: unknown): void {
   startEventStream(response, status);
   response.end(sseFrame('error', data));
+}
+
+export const ELASTICSEARCH_FRAMING: EventFraming = { frame: sseFrame, failBeforeStart: writeEventStreamError };
+
+/** OpenAI's streams: `data:` lines only (an error is an event whose data is the error body), and a failure before
+ * the first event is a plain JSON error answer. */
+export const OPENAI_FRAMING: EventFraming = {
+  frame: (_event, data) => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`,
+  failBeforeStart: (response, status, data) => void response.status(status).json(data),
+};
+
+/** Writes one event, waiting while the client is slower than the provider. */
+export async function writeEvent(response: Response, event: 'message' | 'error', data: unknown, framing: EventFraming = ELASTICSEARCH_FRAMING): Promise<void> {
+  if (!response.write(framing.frame(event, data)) && !response.destroyed) {
+    await Promise.race([once(response, 'drain'), once(response, 'close')]);
+  }
 }

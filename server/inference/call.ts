@@ -4,8 +4,10 @@ import type { TimeValue } from '../http/time-value';
 import { ClientGoneError, type CallContext } from './call-context';
 import type { Settings, StoredEndpoint } from '../store/endpoint-store';
 import { Deadline } from './deadline';
+import { noteEndpoint } from '../observability/request-scope';
 
 export function callContext(endpoint: StoredEndpoint, taskSettings: Settings, timeout: TimeValue, clientGone?: AbortSignal): CallContext {
+  noteEndpoint(endpoint);
   return { endpoint, taskSettings, deadline: new Deadline(timeout, clientGone) };
 }
 

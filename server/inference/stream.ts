@@ -3,9 +3,10 @@
  * event and then each gap between events; an error before the first event sets the HTTP status, a later one becomes an
  * error event without `[DONE]` (reference §4.2). A client that goes away aborts the provider request.
  */
+import { noteErrorType } from '../observability/request-scope';
 import type { Response } from 'express';
 import type { EsError } from '../http/errors';
-import { DONE, startEventStream, writeEvent, writeEventStreamError } from '../http/sse';
+import { DONE, ELASTICSEARCH_FRAMING, startEventStream, writeEvent, type EventFraming } from '../http/sse';
 import type { CallContext } from './call-context';
 import { callError } from './call';
 
@@ -35,6 +36,7 @@ export async function relayStream<T>(
   call: CallContext,
   source: AsyncIterable<T>,
   renderError: (error: EsError) => unknown,
+  framing: EventFraming = ELASTICSEARCH_FRAMING,
 ): Promise<void> {
   const iterator = source[Symbol.asyncIterator]();
   let started = false;
@@ -45,22 +47,23 @@ export async function relayStream<T>(
       if (!started) startEventStream(response, 200);
       started = true;
       call.deadline.restart();
-      await writeEvent(response, 'message', next.value);
+      await writeEvent(response, 'message', next.value, framing);
     }
     if (!started) startEventStream(response, 200);
-    await writeEvent(response, 'message', DONE);
+    await writeEvent(response, 'message', DONE, framing);
     response.end();
   } catch (thrown) {
     const error = callError(thrown, call.deadline);
+    noteErrorType(error.type);
     if (error.status === 499 || response.destroyed) {
       response.destroy();
       return;
     }
     if (started) {
-      await writeEvent(response, 'error', renderError(error));
+      await writeEvent(response, 'error', renderError(error), framing);
       response.end();
     } else {
-      writeEventStreamError(response, error.status, renderError(error));
+      framing.failBeforeStart(response, error.status, renderError(error));
     }
   } finally {
     call.deadline.abort();

@@ -2,6 +2,7 @@
  * (spec/services/), its import and its entry here. */
 import { createProvider as ai21 } from './ai21';
 import { createProvider as alibabacloudAiSearch } from './alibabacloud-ai-search';
+import { createProvider as anthropic } from './anthropic';
 import { createProvider as azureopenai } from './azureopenai';
 import { createProvider as contextualai } from './contextualai';
 import { createProvider as cohere } from './cohere';
@@ -25,6 +26,7 @@ import type { ProviderFactory } from './types';
 export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   ai21,
   'alibabacloud-ai-search': alibabacloudAiSearch,
+  anthropic,
   azureopenai,
   contextualai,
   cohere,

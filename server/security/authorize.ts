@@ -4,8 +4,8 @@ import type { Request } from 'express';
 import { actionDenied } from './auth-errors';
 import type { Principal } from './principal';
 
-/** Every authenticated caller may ask who it is. */
-const AUTHENTICATE_ACTION = 'cluster:admin/xpack/security/user/authenticate';
+/** Every authenticated caller may ask who it is, and read the API's documentation (infergate's own action). */
+const ANY_USER_ACTIONS = new Set(['cluster:admin/xpack/security/user/authenticate', 'infergate:docs']);
 const OWN_KEY_ACTIONS = new Set(['cluster:admin/xpack/security/api_key/get', 'cluster:admin/xpack/security/api_key/invalidate']);
 
 type KeyFilter = { id?: unknown; ids?: unknown; owner?: unknown; username?: unknown; realm_name?: unknown };
@@ -20,7 +20,7 @@ export function requestsOwnKeys(principal: Principal, filter: KeyFilter): boolea
 }
 
 export function authorize(principal: Principal, action: string, request: Request): void {
-  if (action === AUTHENTICATE_ACTION) return;
+  if (ANY_USER_ACTIONS.has(action)) return;
   const filter = (request.method === 'GET' ? request.query : request.body) as KeyFilter | undefined;
   const details = { ownApiKeys: OWN_KEY_ACTIONS.has(action) && requestsOwnKeys(principal, filter ?? {}) };
   if (!principal.allows(action, details)) throw actionDenied(principal, action, details);

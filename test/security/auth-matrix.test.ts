@@ -19,7 +19,7 @@ const document = JSON.parse(readFileSync(path.join(__dirname, '../../generated/o
 };
 
 const concrete = (template: string) =>
-  template.replace('{inference_id}', 'matrix-endpoint').replace('{task_type}', 'text_embedding').replace('{model_id}', 'matrix-model');
+  template.replace('{inference_id}', 'matrix-endpoint').replace('{task_type}', 'text_embedding').replace('{model_id}', 'matrix-model').replace('{asset}', 'docs.js');
 
 const ROUTES: Route[] = Object.entries(document.paths).flatMap(([template, item]) =>
   Object.entries(item)
@@ -43,17 +43,20 @@ const GRANTED_BY: Record<string, string> = {
   'cluster:admin/xpack/security/api_key/create': 'manage_own_api_key,manage_api_key,manage_security,all',
   'cluster:admin/xpack/security/api_key/get': 'read_security,manage_api_key,manage_security,all',
   'cluster:admin/xpack/security/api_key/invalidate': 'manage_api_key,manage_security,all',
+  'cluster:monitor/infergate/metrics': 'monitor,manage,all',
 };
 
 /** The one privilege each action is tested with. */
 const RIGHT_PRIVILEGE: Record<string, string> = {
   'cluster:monitor/main': 'monitor',
+  'cluster:monitor/infergate/metrics': 'monitor',
   'cluster:monitor/xpack/ml/inference/stats/get': 'monitor_ml',
   'cluster:admin/xpack/security/api_key/get': 'manage_api_key',
   'cluster:admin/xpack/security/api_key/invalidate': 'manage_api_key',
 };
 
-const AUTHENTICATE = 'cluster:admin/xpack/security/user/authenticate';
+/** Actions every authenticated caller may take: asking who it is, and reading the API's documentation. */
+const ANY_USER = new Set(['cluster:admin/xpack/security/user/authenticate', 'infergate:docs']);
 
 let server: TestServer;
 let noPrivileges: { id: string; header: Record<string, string> };
@@ -82,7 +85,7 @@ const bodyFor = (route: Route) => (['PUT', 'POST', 'DELETE'].includes(route.meth
 
 test('the spec declares an action for every operation, and this suite knows who grants each', () => {
   expect(ROUTES.length).toBeGreaterThan(30);
-  for (const route of ROUTES) expect(route.action === AUTHENTICATE || GRANTED_BY[route.action] !== undefined).toBe(true);
+  for (const route of ROUTES) expect(ANY_USER.has(route.action) || GRANTED_BY[route.action] !== undefined).toBe(true);
 });
 
 describe.each(ROUTES.map((route) => [`${route.method} ${route.path} (${route.operationId})`, route] as const))('%s', (_name, route) => {
@@ -112,7 +115,7 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path} (${route.ope
 
   test('a key without the privilege: 403 naming the action and the privileges that grant it', async () => {
     const response = await call(noPrivileges.header);
-    if (route.action === AUTHENTICATE) return expect(response.status).toBe(200);
+    if (ANY_USER.has(route.action)) return expect(response.status).toBe(200);
     expect(response.status).toBe(403);
     if (route.method === 'HEAD') return;
     const reason = `action [${route.action}] is unauthorized for API key id [${noPrivileges.id}] of user [elastic], this action is granted by the cluster privileges [${GRANTED_BY[route.action]}]`;
@@ -124,7 +127,7 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path} (${route.ope
 
   test('the right privilege: neither 401 nor 403', async () => {
     const privilege = RIGHT_PRIVILEGE[route.action] ?? (route.action.startsWith('cluster:admin/xpack/inference') ? 'manage_inference' : 'monitor_inference');
-    const response = await call(route.action.startsWith('cluster:admin/xpack/security') || route.action === AUTHENTICATE ? elastic : keys.get(privilege)!);
+    const response = await call(route.action.startsWith('cluster:admin/xpack/security') || ANY_USER.has(route.action) ? elastic : keys.get(privilege)!);
     expect([401, 403]).not.toContain(response.status);
   });
 });

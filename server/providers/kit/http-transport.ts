@@ -15,6 +15,7 @@ import { connectionError, providerError, type ErrorContext } from './provider-er
 import type { RateLimiters } from './rate-limiter';
 import type { StatusPolicy } from './status-policy';
 import { withUpstreamOrigin } from './upstream-origins';
+import { noteUpstreamAttempt } from '../../observability/request-scope';
 import { UpstreamAllowList, hostNotAllowed, hostRefusalIn } from './upstream-allow-list';
 
 /** Elasticsearch gives up after this many attempts (RetryingHttpSender), or when its retry window closes. */
@@ -45,7 +46,12 @@ export interface UpstreamRequest {
   rateLimited?: boolean;
   /** The JSON content type as the service's Elasticsearch request sets it (default with `charset=UTF-8`). */
   contentType?: string;
+  /** Signs each attempt as it is sent (AWS SigV4): returns the headers to send. */
+  sign?: RequestSigner;
 }
+
+/** Given the URL a request really goes to, its headers and its body, the headers to send it with. */
+export type RequestSigner = (request: { url: string; headers: Record<string, string>; body: string }) => Promise<Record<string, string>>;
 
 /** Thrown by a response reader for an answer worth asking again for (Elasticsearch retries parse failures). */
 export class RetryableFailure extends Error {
@@ -130,8 +136,11 @@ export class ProviderHttp {
       let failure: EsError;
       let retryAfterMs = 0;
       try {
-        const headers = { 'content-type': contentType, accept: 'application/json', ...call.headers };
+        const unsigned = { 'content-type': contentType, accept: 'application/json', ...call.headers };
+        const headers = call.sign ? await call.sign({ url, headers: unsigned, body: text }) : unsigned;
+        const sentAt = performance.now();
         const response = await request(url, { method: 'POST', headers, body: text, signal: deadline.signal, dispatcher: this.agent });
+        noteUpstreamAttempt((performance.now() - sentAt) / 1000, attempt > 1);
         if (response.statusCode >= 200 && response.statusCode < 300) return await read(response, url);
         const body = await readErrorBody(response);
         if (deadline.signal.aborted) throw abortError(deadline);

@@ -9,7 +9,7 @@ import { EsError } from '../../http/errors';
 import type { CallContext } from '../../inference/call-context';
 import type { ErrorDetailsParser } from './error-details';
 import { genericErrorDetails } from './error-details';
-import { RetryableFailure, type CallScope, type ProviderHttp, type UpstreamRequest } from './http-transport';
+import { RetryableFailure, type CallScope, type ProviderHttp, type RequestSigner, type UpstreamRequest } from './http-transport';
 import { connectionError, emptyResponse, streamedProviderError, unreadableResponse } from './provider-error';
 import type { StatusPolicy } from './status-policy';
 import { nonBlankLines } from './upstream-lines';
@@ -45,15 +45,21 @@ export interface RequestOptions {
   /** This request's error parser and unified type, when not the service's (some handlers read bodies their own way). */
   errorDetails?: ErrorDetailsParser;
   unifiedErrorType?: string;
+  /** Signs each attempt (AWS SigV4, see kit/aws/sigv4.ts). */
+  sign?: RequestSigner;
 }
+
+/** Reads a stream's frames (each an event's JSON text) out of a response body. */
+export type FrameDecoder = (body: AsyncIterable<Buffer>) => AsyncIterable<string>;
 
 export interface EventStreamOptions extends RequestOptions {
   /** The `data` that ends the stream (OpenAI's `[DONE]`, matched case-insensitively as Elasticsearch does). */
   doneData?: string;
   /** An event that is the provider's error rather than a chunk (default: the config's error parser). */
   streamError?: ErrorDetailsParser;
-  /** How the stream is framed: server-sent events (default) or one JSON document a line. */
-  framing?: 'sse' | 'lines';
+  /** How the stream is framed: server-sent events (default), one JSON document a line, or a decoder of its own
+   * (AWS's event stream: kit/aws/event-stream.ts). */
+  framing?: 'sse' | 'lines' | FrameDecoder;
 }
 
 type Schema = z.ZodTypeAny;
@@ -64,6 +70,11 @@ function withRequiredHeaders(extra: Record<string, string> | undefined, required
   const reserved = new Set(['content-type', ...Object.keys(required).map((name) => name.toLowerCase())]);
   const kept = Object.entries(extra).filter(([name]) => !reserved.has(name.toLowerCase()));
   return { ...Object.fromEntries(kept), ...required };
+}
+
+function framesOf(body: AsyncIterable<Buffer>, framing: EventStreamOptions['framing']): AsyncIterable<string> {
+  if (typeof framing === 'function') return framing(body);
+  return framing === 'lines' ? nonBlankLines(body) : sseData(body);
 }
 
 const failedToSend = (options: RequestOptions) => options.failedToSend ?? `Failed to send ${options.name} request`;
@@ -132,7 +143,7 @@ export class ProviderClient {
     const done = options.doneData?.toLowerCase();
     const streamError = options.streamError ?? scope.errors.errorDetails ?? genericErrorDetails;
     try {
-      const frames = options.framing === 'lines' ? nonBlankLines(response.body) : sseData(response.body);
+      const frames = framesOf(response.body, options.framing);
       for await (const data of frames) {
         if (data === '') continue;
         if (done !== undefined && data.toLowerCase() === done) return;
@@ -173,6 +184,7 @@ export class ProviderClient {
       originName: options.originName,
       rateLimited: options.rateLimited,
       contentType: options.contentType,
+      sign: options.sign,
     };
   }
 }

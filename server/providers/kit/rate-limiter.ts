@@ -1,5 +1,6 @@
 /** `rate_limit.requests_per_minute`, enforced per endpoint with a token bucket (the `limiter` package): requests
  * wait their turn; one still waiting when its timeout expires gets 429 (reference §1.5, §7). */
+import { noteRateLimitWait } from '../../observability/request-scope';
 import { TokenBucket } from 'limiter';
 import { abortableSleep } from './abortable-sleep';
 import { statusException } from '../../http/errors';
@@ -16,11 +17,14 @@ export class RateLimiters {
     if (!requestsPerInterval) return;
     const bucket = this.bucketFor(inferenceId, requestsPerInterval);
     const msPerToken = this.intervalMs / requestsPerInterval;
+    if (bucket.tryRemoveTokens(1)) return;
+    const waitStarted = performance.now();
     while (!bucket.tryRemoveTokens(1)) {
       if (deadline.signal.aborted) break;
       const wait = Math.max(1, Math.ceil((1 - bucket.content) * msPerToken));
       await abortableSleep(Math.min(wait, Math.max(1, deadline.remainingMs())), deadline.signal);
     }
+    noteRateLimitWait((performance.now() - waitStarted) / 1000);
     if (deadline.signal.aborted) {
       if (deadline.timedOut) {
         throw statusException(429, `Request timed out after [${deadline.timeout.label}] for inference id [${inferenceId}]`);

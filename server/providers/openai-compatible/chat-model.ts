@@ -8,7 +8,8 @@ import { openAiChatStatusPolicy, type StatusPolicy } from '../kit/status-policy'
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, CompletionResult, CompletionStreamEvent } from '../types';
 import { chatBody, completionRequest, type ChatBodyOptions } from './chat-body';
 import { completionDeltas, toChatCompletion, toChunk } from './chat-results';
-import { chatChunkSchema, chatCompletionResponseSchema } from './schemas';
+import { chatChunkSchema, chatCompletionResponseSchema, type Usage } from './schemas';
+import { noteTokenUsage } from '../../observability/request-scope';
 
 type Body = Record<string, unknown>;
 
@@ -45,6 +46,11 @@ export interface ChatWire extends ChatBodyOptions {
   chatErrors?: ErrorReading;
 }
 
+/** The provider's token counts, for the metrics. */
+function noteUsage(usage: Usage | null | undefined): void {
+  if (usage) noteTokenUsage({ input: usage.prompt_tokens, output: usage.completion_tokens });
+}
+
 export class OpenAiCompatibleChat {
   constructor(
     private readonly client: ProviderClient,
@@ -54,6 +60,7 @@ export class OpenAiCompatibleChat {
   async completion(context: CallContext, input: string[]): Promise<CompletionResult> {
     const body = this.completionBodyOf(context, input, false);
     const response = await this.client.postJson(context, this.wire.url(context), body, chatCompletionResponseSchema, this.options(context, 'completion'));
+    noteUsage(response.usage);
     return { completion: [{ result: response.choices[0].message.content ?? '' }] };
   }
 
@@ -61,6 +68,7 @@ export class OpenAiCompatibleChat {
     const body = this.completionBodyOf(context, input, true);
     const chunks = this.client.postEventStream(context, this.wire.url(context), body, chatChunkSchema, { ...this.options(context, 'completion'), doneData: '[DONE]' });
     for await (const chunk of chunks) {
+      noteUsage(chunk.usage);
       const deltas = completionDeltas(chunk);
       if (deltas.length > 0) yield { completion: deltas };
     }
@@ -68,11 +76,16 @@ export class OpenAiCompatibleChat {
 
   async chat(context: CallContext, request: ChatCompletionRequest): Promise<ChatCompletion> {
     const body = this.body(context, request, false);
-    return toChatCompletion(await this.client.postJson(context, this.wire.url(context), body, chatCompletionResponseSchema, this.options(context, 'chat')));
+    const response = await this.client.postJson(context, this.wire.url(context), body, chatCompletionResponseSchema, this.options(context, 'chat'));
+    noteUsage(response.usage);
+    return toChatCompletion(response);
   }
 
   async *streamChat(context: CallContext, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk> {
-    for await (const chunk of this.stream(context, request, 'chat')) yield toChunk(chunk);
+    for await (const chunk of this.stream(context, request, 'chat')) {
+      noteUsage(chunk.usage);
+      yield toChunk(chunk);
+    }
   }
 
   private single(input: string[]): ChatCompletionRequest {

@@ -58,6 +58,11 @@ export function undocumented(operation: FuzzOperation | undefined, fallbackError
   const content = response.content?.[mediaType];
   if (!content) return `content type [${mediaType}] is not documented for status ${answer.status}`;
   if (mediaType === 'text/event-stream') return checkStream(content, answer.status, answer.text);
+  // A text answer (the docs page, the YAML document, the metrics) is checked as the string it is.
+  if (!mediaType.endsWith('json')) {
+    const problem = check(content.schema as Json, answer.text);
+    return problem ? `body ${answer.text.slice(0, 300)}: ${problem}` : undefined;
+  }
   let data: unknown;
   try {
     data = JSON.parse(answer.text);

@@ -1,0 +1,63 @@
+/**
+ * What one HTTP request has done so far, reachable from anywhere below it (AsyncLocalStorage): its id for the log
+ * lines, and what the metrics of its end need — the inference endpoint it called, its upstream attempts, retries,
+ * rate-limit waits, the tokens the provider reported, and the `error.type` it answered with.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { StoredEndpoint } from '../store/endpoint-store';
+
+export interface RequestScope {
+  /** The client's `X-Opaque-Id` when it sent one, else one of ours. */
+  id: string;
+  endpoint?: StoredEndpoint;
+  upstreamSeconds: number;
+  upstreamAttempts: number;
+  retries: number;
+  rateLimitWaitSeconds: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  /** The `error.type` of the answer or of the stream's error event. */
+  errorType?: string;
+}
+
+const storage = new AsyncLocalStorage<RequestScope>();
+
+export function newRequestScope(id: string): RequestScope {
+  return { id, upstreamSeconds: 0, upstreamAttempts: 0, retries: 0, rateLimitWaitSeconds: 0 };
+}
+
+export const runInRequestScope = <T>(scope: RequestScope, run: () => T): T => storage.run(scope, run);
+
+export const currentRequestScope = (): RequestScope | undefined => storage.getStore();
+
+/** The request calls this endpoint (the inference routes). */
+export function noteEndpoint(endpoint: StoredEndpoint): void {
+  const scope = storage.getStore();
+  if (scope) scope.endpoint = endpoint;
+}
+
+export function noteUpstreamAttempt(seconds: number, retry: boolean): void {
+  const scope = storage.getStore();
+  if (!scope) return;
+  scope.upstreamAttempts++;
+  scope.upstreamSeconds += seconds;
+  if (retry) scope.retries++;
+}
+
+export function noteRateLimitWait(seconds: number): void {
+  const scope = storage.getStore();
+  if (scope) scope.rateLimitWaitSeconds += seconds;
+}
+
+/** Tokens a provider says the call used (summed over the call's upstream requests). */
+export function noteTokenUsage(usage: { input?: number; output?: number }): void {
+  const scope = storage.getStore();
+  if (!scope) return;
+  if (usage.input !== undefined && Number.isFinite(usage.input)) scope.inputTokens = (scope.inputTokens ?? 0) + usage.input;
+  if (usage.output !== undefined && Number.isFinite(usage.output)) scope.outputTokens = (scope.outputTokens ?? 0) + usage.output;
+}
+
+export function noteErrorType(type: string): void {
+  const scope = storage.getStore();
+  if (scope && scope.errorType === undefined) scope.errorType = type;
+}
