@@ -12,6 +12,7 @@ import { REQUEST_INPUT_TYPES, vertexEmbeddings } from './embeddings';
 import { geminiCompletion, geminiStreamChat, geminiStreamCompletion } from './gemini';
 import { ModelGarden } from './model-garden';
 import { vertexRerank } from './rerank';
+import { secretPartsOf } from './service-account';
 import { googleErrorDetails } from './wire';
 
 export function createProvider({ http }: ProviderDependencies): InferenceProvider {
@@ -21,6 +22,7 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
     headers: (context) => auth.headers(context, client),
     errorDetails: googleErrorDetails,
     onAuthenticationFailure: (context) => auth.rejected(context),
+    redactionSecrets: (context) => secretPartsOf(String(context.endpoint.secrets.service_account_json ?? '')),
   });
   const garden = new ModelGarden(client);
   return {

@@ -51,6 +51,22 @@ export function parseServiceAccount(json: string): ServiceAccount {
   return { clientEmail, privateKey, privateKeyId, tokenUri: text(fields.token_uri) ?? GOOGLE_TOKEN_URI };
 }
 
+/** The parts of a key file that are secret, for redaction: its private key and key id (its field names, project,
+ * email and Google's URLs are public, and redacting them would garble every message quoting a URL); a file that
+ * cannot be read is secret as a whole. */
+export function secretPartsOf(json: string): Record<string, unknown> {
+  try {
+    const key: unknown = JSON.parse(json);
+    if (key && typeof key === 'object' && !Array.isArray(key)) {
+      const { private_key: privateKey, private_key_id: privateKeyId } = key as Record<string, unknown>;
+      return { private_key: privateKey, private_key_id: privateKeyId };
+    }
+  } catch {
+    // not JSON: all of it
+  }
+  return { service_account_json: json };
+}
+
 /** The signed JWT assertion of the bearer grant: iss, scope, aud (the token URI), iat and exp. */
 export function signedAssertion(account: ServiceAccount, nowMs = Date.now()): string {
   const iat = Math.floor(nowMs / 1000);

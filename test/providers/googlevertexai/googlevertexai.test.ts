@@ -105,6 +105,17 @@ describe('text_embedding', () => {
     expect(service.mock.requestsTo('predict')).toHaveLength(3);
   });
 
+  test("messages keep what the key file holds but is no secret (its project, Google's hosts): only its private key is redacted", async () => {
+    const id = newId('gva-404');
+    await createEndpoint(service, 'text_embedding', id, { service: 'googlevertexai', service_settings: embedding({ project_id: 'sa-project-4711' }) });
+    service.mock.enqueueFault('predict', { kind: 'status', status: 404 });
+    const missing = await post('text_embedding', id, { input: 'x' });
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.reason).toMatch(
+      new RegExp(`^Resource not found at \\[http://127\\.0\\.0\\.1:\\d+/v1/projects/sa-project-4711/locations/europe-west4/publishers/google/models/text-embedding-005:predict\\] for request from inference entity id \\[${id}\\] status \\[404\\]\\. Error message: \\[Publisher Model was not found or your project does not have access to it\\.\\]$`),
+    );
+  });
+
   test('missing settings, in the scopes Elasticsearch names', async () => {
     const refused = await put('text_embedding', newId('gva-missing'), { service: 'googlevertexai', service_settings: { project_id: 'p', model_id: 'm' } });
     expect(refused.json.error.reason).toBe('Validation Failed: 1: [secret_settings] does not contain the required setting [service_account_json];');
