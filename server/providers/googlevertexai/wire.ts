@@ -22,8 +22,9 @@ export const googleVertexAiStatusPolicy: StatusPolicy = (response) => {
   return { prefix: UNSUCCESSFUL, retry: 'no' };
 };
 
-/** GoogleVertexAiErrorResponseEntity: `error.message` (an `error` without one is an empty message). */
+/** GoogleVertexAiErrorResponseEntity: `error.message` (an `error` without one is an empty message); on the unified
+ * chat route (GoogleVertexAiUnifiedChatCompletionResponseHandler) `status` is the error's type and `code` its code. */
 export const googleErrorDetails = errorDetailsFrom(
-  z.object({ error: z.object({ message: z.string().optional(), status: z.string().optional() }).passthrough() }),
-  (body) => ({ message: body.error.message ?? '', type: body.error.status }),
+  z.object({ error: z.object({ message: z.string().optional(), status: z.string().optional(), code: z.number().int().optional() }).passthrough() }),
+  ({ error }) => ({ message: error.message ?? '', type: error.status, ...(error.code === undefined ? {} : { code: String(error.code) }) }),
 );

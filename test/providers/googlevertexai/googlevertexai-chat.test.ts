@@ -151,6 +151,17 @@ describe('chat_completion', () => {
     expect(service.mock.requests).toHaveLength(0);
   });
 
+  test("a refusal before the stream: Google's status as the unified type, its code as the code", async () => {
+    service.mock.enqueueFault('generate', { kind: 'status', status: 400 });
+    const response = await chat({ messages: [{ role: 'user', content: 'x' }] });
+    expectEventStream(response, 400);
+    expect(onlyErrorFrame(response).error).toEqual({
+      code: '400',
+      message: `Received an unsuccessful status code for request from inference entity id [${id}] status [400]. Error message: [Request contains an invalid argument.]`,
+      type: 'INVALID_ARGUMENT',
+    });
+  });
+
   test("an error event inside Gemini's stream ends it with an error frame quoting Google's message", async () => {
     service.mock.enqueueFault('generate', { kind: 'streamError', chunks: 1, message: 'Resource exhausted mid-stream.' });
     const response = await chat({ messages: [{ role: 'user', content: 'x' }] });
