@@ -926,7 +926,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["GoogleVertexAi"] | components["schemas"]["Anthropic"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["GoogleVertexAi"] | components["schemas"]["Anthropic"] | components["schemas"]["AzureAiStudio"] | components["schemas"]["AmazonBedrock"] | components["schemas"]["Watsonxai"] | components["schemas"]["AmazonSageMaker"] | components["schemas"]["GoogleAiStudio"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -3669,6 +3669,707 @@ export interface components {
          * @description Anthropic's Claude models through the Messages API.
          */
         Anthropic: components["schemas"]["AnthropicCompletion"] | components["schemas"]["AnthropicChatCompletion"];
+        /** @description API Key for the provider you're connecting to. Never returned. */
+        "api_key-9": components["schemas"]["ApiKey"];
+        /**
+         * Target
+         * @description The target URL of your Azure AI Studio model deployment.
+         */
+        target: string;
+        /**
+         * Provider
+         * @description The model provider for your deployment.
+         * @enum {string}
+         */
+        provider: "cohere" | "databricks" | "meta" | "microsoft_phi" | "mistral" | "openai";
+        /**
+         * Endpoint Type
+         * @description Specifies the type of endpoint that is used in your model deployment: `token` for a serverless ("pay as you go") deployment, `realtime` for a managed online endpoint.
+         * @enum {string}
+         */
+        endpoint_type: "token" | "realtime";
+        /**
+         * @default {
+         *       "requests_per_minute": 240
+         *     }
+         */
+        AzureAiStudioRateLimit: {
+            /**
+             * @description Minimize the number of rate limit errors.
+             * @default 240
+             */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        AzureAiStudioEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-9"];
+            target: components["schemas"]["target"];
+            provider: components["schemas"]["provider"];
+            endpoint_type: components["schemas"]["endpoint_type"];
+            /** @description The number of dimensions the resulting embeddings should have. For more information refer to https://learn.microsoft.com/en-us/azure/ai-studio/reference/reference-model-inference-embeddings. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["AzureAiStudioRateLimit"];
+        };
+        AzureAiStudioEmbeddingTaskSettings: {
+            /** @description The end user, sent as `user`. */
+            user?: components["schemas"]["User"];
+        };
+        /**
+         * @example {
+         *       "service": "azureaistudio",
+         *       "service_settings": {
+         *         "api_key": "azure-ai-studio-key",
+         *         "target": "https://my-embed.eastus2.models.ai.azure.com",
+         *         "provider": "cohere",
+         *         "endpoint_type": "token"
+         *       }
+         *     }
+         */
+        AzureAiStudioTextEmbedding: {
+            /** @constant */
+            service: "azureaistudio";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["AzureAiStudioEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["AzureAiStudioEmbeddingTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        AzureAiStudioServiceSettings: {
+            /** @description API Key for the provider you're connecting to. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /**
+             * Target
+             * @description The target URL of your Azure AI Studio model deployment.
+             */
+            target: string;
+            /**
+             * Provider
+             * @description The model provider for your deployment.
+             * @enum {string}
+             */
+            provider: "cohere" | "databricks" | "meta" | "microsoft_phi" | "mistral" | "openai";
+            /**
+             * Endpoint Type
+             * @description Specifies the type of endpoint that is used in your model deployment: `token` for a serverless ("pay as you go") deployment, `realtime` for a managed online endpoint.
+             * @enum {string}
+             */
+            endpoint_type: "token" | "realtime";
+            rate_limit?: components["schemas"]["AzureAiStudioRateLimit"];
+        };
+        AzureAiStudioCompletionTaskSettings: {
+            /**
+             * Temperature
+             * @description Sampling temperature (0.0 to 2.0), sent in `parameters`.
+             */
+            temperature?: number;
+            /**
+             * Top P
+             * @description Nucleus sampling (0.0 to 2.0; Elasticsearch's own range), sent in `parameters`.
+             */
+            top_p?: number;
+            /**
+             * Do Sample
+             * @description Whether to sample, sent in `parameters`.
+             */
+            do_sample?: boolean;
+            /**
+             * Max New Tokens
+             * @description The most tokens to generate, sent in `parameters`; 64 is stored when the validation call succeeds without one.
+             */
+            max_new_tokens?: number;
+        };
+        /**
+         * @example {
+         *       "service": "azureaistudio",
+         *       "service_settings": {
+         *         "api_key": "azure-ai-studio-key",
+         *         "target": "https://my-endpoint.eastus2.inference.ml.azure.com/score",
+         *         "provider": "databricks",
+         *         "endpoint_type": "realtime"
+         *       }
+         *     }
+         */
+        AzureAiStudioCompletion: {
+            /** @constant */
+            service: "azureaistudio";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["AzureAiStudioServiceSettings"];
+            task_settings?: components["schemas"]["AzureAiStudioCompletionTaskSettings"];
+        };
+        AzureAiStudioRerankTaskSettings: {
+            /**
+             * Return Documents
+             * @description Whether the results carry the documents' text; the request's `return_documents` takes precedence.
+             */
+            return_documents?: boolean;
+            /**
+             * Top N
+             * @description How many documents to return; the request's `top_n` takes precedence.
+             */
+            top_n?: number;
+        };
+        AzureAiStudioRerank: {
+            /** @constant */
+            service: "azureaistudio";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["AzureAiStudioServiceSettings"];
+            task_settings?: components["schemas"]["AzureAiStudioRerankTaskSettings"];
+        };
+        /**
+         * Azure AI Studio
+         * @description Models deployed in Azure AI Foundry (Azure AI Studio), serverless ("token") or managed online ("realtime").
+         */
+        AzureAiStudio: components["schemas"]["AzureAiStudioTextEmbedding"] | components["schemas"]["AzureAiStudioCompletion"] | components["schemas"]["AzureAiStudioRerank"];
+        /**
+         * Access Key
+         * @description A valid AWS access key that has permissions to use Amazon Bedrock. Never returned.
+         */
+        access_key: string;
+        /**
+         * Secret Key
+         * @description The secret key that goes with the access key. Never returned.
+         */
+        secret_key: string;
+        /**
+         * Region
+         * @description The region that your model or ARN is deployed in.
+         */
+        region: string;
+        /**
+         * Model
+         * @description The base model ID or an ARN to a custom model based on a foundational model.
+         */
+        "model-2": string;
+        /**
+         * @description By default, the amazonbedrock service sets the number of requests allowed per minute to 240.
+         * @default {
+         *       "requests_per_minute": 240
+         *     }
+         */
+        "rate_limit-5": {
+            /** @default 240 */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        AmazonBedrockEmbeddingServiceSettings: {
+            access_key: components["schemas"]["access_key"];
+            secret_key: components["schemas"]["secret_key"];
+            region: components["schemas"]["region"];
+            model: components["schemas"]["model-2"];
+            /**
+             * Provider
+             * @description The model provider for your deployment; `amazontitan` and `cohere` serve embeddings.
+             * @enum {string}
+             */
+            provider: "amazontitan" | "anthropic" | "ai21labs" | "cohere" | "meta" | "mistral";
+            /** @description The number of dimensions the resulting embeddings should have (sent to Amazon Titan, whose v2 models take 1024, 512 or 256). For more information refer to https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-text.html. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `cosine` for Amazon Titan and `dot_product` for Cohere when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            rate_limit?: components["schemas"]["rate_limit-5"];
+        };
+        AmazonBedrockEmbeddingTaskSettings: {
+            /**
+             * Truncate
+             * @description How Cohere's models handle inputs longer than their window (the `cohere` provider only).
+             * @enum {string}
+             */
+            truncate?: "none" | "start" | "end";
+        };
+        /**
+         * @example {
+         *       "service": "amazonbedrock",
+         *       "service_settings": {
+         *         "access_key": "AWS-access-key",
+         *         "secret_key": "AWS-secret-key",
+         *         "region": "us-east-1",
+         *         "provider": "amazontitan",
+         *         "model": "amazon.titan-embed-text-v2:0"
+         *       }
+         *     }
+         */
+        AmazonBedrockTextEmbedding: {
+            /** @constant */
+            service: "amazonbedrock";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["AmazonBedrockEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["AmazonBedrockEmbeddingTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        AmazonBedrockServiceSettings: {
+            /**
+             * Access Key
+             * @description A valid AWS access key that has permissions to use Amazon Bedrock. Never returned.
+             */
+            access_key: $Write<string>;
+            /**
+             * Secret Key
+             * @description The secret key that goes with the access key. Never returned.
+             */
+            secret_key: $Write<string>;
+            /**
+             * Region
+             * @description The region that your model or ARN is deployed in.
+             */
+            region: string;
+            /**
+             * Model
+             * @description The base model ID or an ARN to a custom model based on a foundational model.
+             */
+            model: string;
+            /**
+             * Provider
+             * @description The model provider for your deployment (shown in upper case, as Elasticsearch shows it).
+             * @enum {string}
+             */
+            provider: "amazontitan" | "anthropic" | "ai21labs" | "cohere" | "meta" | "mistral";
+            /**
+             * @description By default, the amazonbedrock service sets the number of requests allowed per minute to 240.
+             * @default {
+             *       "requests_per_minute": 240
+             *     }
+             */
+            rate_limit?: {
+                /** @default 240 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        AmazonBedrockCompletionTaskSettings: {
+            /**
+             * Max New Tokens
+             * @description Sets the maximum number of output tokens to be generated (sent as Converse's `maxTokens`). Elasticsearch documents a default of 64 but sends none when it is not set, leaving the model's own default.
+             */
+            max_new_tokens?: number;
+            /**
+             * Temperature
+             * @description A number between 0.0 and 1.0 that controls the apparent creativity of the results.
+             */
+            temperature?: number;
+            /**
+             * Top P
+             * @description Alternative to temperature, a number in the range of 0.0 to 1.0, to eliminate low-probability tokens.
+             */
+            top_p?: number;
+            /**
+             * Top K
+             * @description Only available for the anthropic, cohere and mistral providers: an alternative to temperature, a number in the range of 0.0 to 1.0 (as Elasticsearch checks it).
+             */
+            top_k?: number;
+        };
+        /**
+         * @example {
+         *       "service": "amazonbedrock",
+         *       "service_settings": {
+         *         "access_key": "AWS-access-key",
+         *         "secret_key": "AWS-secret-key",
+         *         "region": "us-east-1",
+         *         "provider": "amazontitan",
+         *         "model": "amazon.titan-text-premier-v1:0"
+         *       }
+         *     }
+         */
+        AmazonBedrockCompletion: {
+            /** @constant */
+            service: "amazonbedrock";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["AmazonBedrockServiceSettings"];
+            task_settings?: components["schemas"]["AmazonBedrockCompletionTaskSettings"];
+        };
+        AmazonBedrockChatCompletion: {
+            /** @constant */
+            service: "amazonbedrock";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["AmazonBedrockServiceSettings"];
+            task_settings?: components["schemas"]["AmazonBedrockCompletionTaskSettings"];
+        };
+        /**
+         * Amazon Bedrock
+         * @description Models hosted on Amazon Bedrock (Amazon Titan, Anthropic, AI21 Labs, Cohere, Meta, Mistral).
+         */
+        AmazonBedrock: components["schemas"]["AmazonBedrockTextEmbedding"] | components["schemas"]["AmazonBedrockCompletion"] | components["schemas"]["AmazonBedrockChatCompletion"];
+        /** @description The IBM Cloud API key, exchanged for an IAM bearer token (https://iam.cloud.ibm.com/identity/token). Never returned. */
+        "api_key-10": components["schemas"]["ApiKey"];
+        /** @description The host of the watsonx.ai instance, e.g. `us-south.ml.cloud.ibm.com` (requests go to `https://<url>/ml/v1/text/...`). */
+        "url-6": components["schemas"]["Url"];
+        /**
+         * API Version
+         * @description The IBM watsonx API version ID to use (`YYYY-MM-DD`), sent as the `version` query parameter.
+         */
+        api_version: string;
+        /**
+         * Project ID
+         * @description The watsonx.ai project the requests are made for.
+         */
+        project_id: string;
+        /**
+         * @default {
+         *       "requests_per_minute": 120
+         *     }
+         */
+        "rate_limit-6": {
+            /** @default 120 */
+            requests_per_minute?: unknown;
+        } & components["schemas"]["RateLimit"];
+        WatsonxaiEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-10"];
+            url: components["schemas"]["url-6"];
+            api_version: components["schemas"]["api_version"];
+            model_id: components["schemas"]["ModelId"];
+            project_id: components["schemas"]["project_id"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            rate_limit?: components["schemas"]["rate_limit-6"];
+        };
+        /**
+         * @example {
+         *       "service": "watsonxai",
+         *       "service_settings": {
+         *         "api_key": "watsonx-api-key",
+         *         "url": "us-south.ml.cloud.ibm.com",
+         *         "model_id": "ibm/slate-30m-english-rtrvr",
+         *         "project_id": "my-project-id",
+         *         "api_version": "2024-03-14"
+         *       }
+         *     }
+         */
+        WatsonxaiTextEmbedding: {
+            /** @constant */
+            service: "watsonxai";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["WatsonxaiEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        WatsonxaiServiceSettings: {
+            /** @description The IBM Cloud API key, exchanged for an IAM bearer token (https://iam.cloud.ibm.com/identity/token). Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            /** @description The host of the watsonx.ai instance, e.g. `us-south.ml.cloud.ibm.com` (requests go to `https://<url>/ml/v1/text/...`). */
+            url: components["schemas"]["Url"];
+            /**
+             * API Version
+             * @description The IBM watsonx API version ID to use (`YYYY-MM-DD`), sent as the `version` query parameter.
+             */
+            api_version: string;
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * Project ID
+             * @description The watsonx.ai project the requests are made for.
+             */
+            project_id: string;
+            /**
+             * @default {
+             *       "requests_per_minute": 120
+             *     }
+             */
+            rate_limit?: {
+                /** @default 120 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        WatsonxaiRerankTaskSettings: {
+            /**
+             * Top N
+             * @description Sent as watsonx's `return_options.top_n`; a request's task setting wins over the stored one.
+             */
+            top_n?: number;
+            /**
+             * Return Documents
+             * @description Sent as watsonx's `return_options.inputs`; whether each result carries its document's text.
+             */
+            return_documents?: boolean;
+            /**
+             * Truncate Input Tokens
+             * @description Sent as watsonx's `truncate_input_tokens`, the most tokens of each input the model reads.
+             */
+            truncate_input_tokens?: number;
+        };
+        WatsonxaiRerank: {
+            /** @constant */
+            service: "watsonxai";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["WatsonxaiServiceSettings"];
+            task_settings?: components["schemas"]["WatsonxaiRerankTaskSettings"];
+        };
+        WatsonxaiCompletion: {
+            /** @constant */
+            service: "watsonxai";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["WatsonxaiServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        WatsonxaiChatCompletion: {
+            /** @constant */
+            service: "watsonxai";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["WatsonxaiServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * IBM watsonx
+         * @description IBM watsonx.ai models of a watsonx.ai project (embeddings, reranking, chat).
+         */
+        Watsonxai: components["schemas"]["WatsonxaiTextEmbedding"] | components["schemas"]["WatsonxaiRerank"] | components["schemas"]["WatsonxaiCompletion"] | components["schemas"]["WatsonxaiChatCompletion"];
+        /**
+         * Access Key
+         * @description The access key of an AWS IAM user allowed to invoke the endpoint. Never returned.
+         */
+        AmazonSageMakerAccessKey: string;
+        /**
+         * Secret Key
+         * @description The secret key of that IAM user, which signs every request (AWS SigV4). Never returned.
+         */
+        AmazonSageMakerSecretKey: string;
+        /**
+         * Endpoint Name
+         * @description The name specified when creating the SageMaker Endpoint.
+         */
+        AmazonSageMakerEndpointName: string;
+        /**
+         * Region
+         * @description The AWS region that your model or ARN is deployed in.
+         */
+        AmazonSageMakerRegion: string;
+        /**
+         * API
+         * @description The API format that your SageMaker Endpoint expects: `openai` (text_embedding, completion, chat_completion) or `elastic` (every task type).
+         */
+        AmazonSageMakerApi: string;
+        /**
+         * Target Model
+         * @description The model to request when calling a SageMaker multi-model Endpoint (not sent by streams, as Elasticsearch).
+         */
+        AmazonSageMakerTargetModel: string;
+        /**
+         * Target Container Hostname
+         * @description The hostname of the container when calling a SageMaker multi-container Endpoint.
+         */
+        AmazonSageMakerTargetContainerHostname: string;
+        /**
+         * Inference Component Name
+         * @description The inference component to invoke, for an endpoint that hosts several.
+         */
+        AmazonSageMakerInferenceComponentName: string;
+        /**
+         * Batch Size
+         * @description The most inputs sent in one request (256 when not set).
+         */
+        AmazonSageMakerBatchSize: number;
+        AmazonSageMakerEmbeddingServiceSettings: {
+            access_key: components["schemas"]["AmazonSageMakerAccessKey"];
+            secret_key: components["schemas"]["AmazonSageMakerSecretKey"];
+            endpoint_name: components["schemas"]["AmazonSageMakerEndpointName"];
+            region: components["schemas"]["AmazonSageMakerRegion"];
+            api: components["schemas"]["AmazonSageMakerApi"];
+            target_model?: components["schemas"]["AmazonSageMakerTargetModel"];
+            target_container_hostname?: components["schemas"]["AmazonSageMakerTargetContainerHostname"];
+            inference_component_name?: components["schemas"]["AmazonSageMakerInferenceComponentName"];
+            batch_size?: components["schemas"]["AmazonSageMakerBatchSize"];
+            /** @description The number of dimensions of the embeddings (learned by the validation call when not given). With the `openai` api it is sent as OpenAI's `dimensions`. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description The `elastic` api only. The similarity measure of the embeddings (none stored when not given). */
+            similarity?: components["schemas"]["Similarity"];
+            /**
+             * Element Type
+             * @description The `elastic` api only, and required there: how the endpoint's answer is read — `float` (`text_embedding`), `byte` (`text_embedding_bytes`) or `bit` (`text_embedding_bits`).
+             * @enum {string}
+             */
+            element_type?: "bit" | "byte" | "float";
+            /**
+             * Dimensions Set By User
+             * @description The `elastic` api only: whether the validation call must return `dimensions`. Elasticsearch stores and shows it (false unless given; a validation call sets it to false).
+             */
+            dimensions_set_by_user?: boolean;
+        } & unknown;
+        AmazonSageMakerTaskSettings: {
+            /**
+             * Custom Attributes
+             * @description An opaque informational value forwarded as-is to the model within SageMaker.
+             */
+            custom_attributes?: string;
+            /**
+             * Enable Explanations
+             * @description JMESPath expression overriding the ClarifyingExplainerConfig in the SageMaker Endpoint Configuration.
+             */
+            enable_explanations?: string;
+            /**
+             * Inference ID
+             * @description Informational identifying for auditing requests within the SageMaker Endpoint.
+             */
+            inference_id?: string;
+            /**
+             * Session ID
+             * @description Creates or reuses an existing Session for SageMaker stateful models.
+             */
+            session_id?: string;
+            /**
+             * Target Variant
+             * @description The production variant when calling the SageMaker Endpoint.
+             */
+            target_variant?: string;
+            /** @description The `openai` api only, sent as OpenAI's `user`. */
+            user?: components["schemas"]["User"];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "service": "amazon_sagemaker",
+         *       "service_settings": {
+         *         "access_key": "AWS-access-key",
+         *         "secret_key": "AWS-secret-key",
+         *         "region": "us-east-1",
+         *         "api": "elastic",
+         *         "endpoint_name": "my-endpoint",
+         *         "dimensions": 384,
+         *         "element_type": "float"
+         *       }
+         *     }
+         */
+        AmazonSageMakerTextEmbedding: {
+            /** @constant */
+            service: "amazon_sagemaker";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["AmazonSageMakerEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["AmazonSageMakerTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        AmazonSageMakerServiceSettings: {
+            access_key: components["schemas"]["AmazonSageMakerAccessKey"];
+            secret_key: components["schemas"]["AmazonSageMakerSecretKey"];
+            endpoint_name: components["schemas"]["AmazonSageMakerEndpointName"];
+            region: components["schemas"]["AmazonSageMakerRegion"];
+            api: components["schemas"]["AmazonSageMakerApi"];
+            target_model?: components["schemas"]["AmazonSageMakerTargetModel"];
+            target_container_hostname?: components["schemas"]["AmazonSageMakerTargetContainerHostname"];
+            inference_component_name?: components["schemas"]["AmazonSageMakerInferenceComponentName"];
+            batch_size?: components["schemas"]["AmazonSageMakerBatchSize"];
+        };
+        AmazonSageMakerSparseEmbedding: {
+            /** @constant */
+            service: "amazon_sagemaker";
+            /** @constant */
+            task_type?: "sparse_embedding";
+            service_settings: components["schemas"]["AmazonSageMakerServiceSettings"];
+            task_settings?: components["schemas"]["AmazonSageMakerTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        AmazonSageMakerRerank: {
+            /** @constant */
+            service: "amazon_sagemaker";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["AmazonSageMakerServiceSettings"];
+            task_settings?: components["schemas"]["AmazonSageMakerTaskSettings"];
+        };
+        AmazonSageMakerCompletion: {
+            /** @constant */
+            service: "amazon_sagemaker";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["AmazonSageMakerServiceSettings"];
+            task_settings?: components["schemas"]["AmazonSageMakerTaskSettings"];
+        };
+        AmazonSageMakerChatCompletion: {
+            /** @constant */
+            service: "amazon_sagemaker";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["AmazonSageMakerServiceSettings"];
+            task_settings?: components["schemas"]["AmazonSageMakerTaskSettings"];
+        };
+        /**
+         * Amazon SageMaker
+         * @description Models deployed on Amazon SageMaker AI endpoints (SageMaker Runtime, AWS SigV4).
+         */
+        AmazonSageMaker: components["schemas"]["AmazonSageMakerTextEmbedding"] | components["schemas"]["AmazonSageMakerSparseEmbedding"] | components["schemas"]["AmazonSageMakerRerank"] | components["schemas"]["AmazonSageMakerCompletion"] | components["schemas"]["AmazonSageMakerChatCompletion"];
+        /** @description The Google AI Studio API key, sent as the `key` query parameter. Never returned. */
+        "api_key-11": components["schemas"]["ApiKey"];
+        GoogleAiStudioEmbeddingServiceSettings: {
+            api_key: components["schemas"]["api_key-11"];
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * @default {
+             *       "requests_per_minute": 360
+             *     }
+             */
+            rate_limit?: {
+                /** @default 360 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+            /** @description Sent as Google's `outputDimensionality`. The size the validation call returns is stored, and sent with every request after. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+        };
+        /**
+         * @example {
+         *       "service": "googleaistudio",
+         *       "service_settings": {
+         *         "api_key": "google-ai-studio-api-key",
+         *         "model_id": "text-embedding-004"
+         *       }
+         *     }
+         */
+        GoogleAiStudioTextEmbedding: {
+            /** @constant */
+            service: "googleaistudio";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["GoogleAiStudioEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        GoogleAiStudioServiceSettings: {
+            /** @description The Google AI Studio API key, sent as the `key` query parameter. Never returned. */
+            api_key: $Write<components["schemas"]["ApiKey"]>;
+            model_id: components["schemas"]["ModelId"];
+            /**
+             * @default {
+             *       "requests_per_minute": 360
+             *     }
+             */
+            rate_limit?: {
+                /** @default 360 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        /**
+         * @example {
+         *       "service": "googleaistudio",
+         *       "service_settings": {
+         *         "api_key": "google-ai-studio-api-key",
+         *         "model_id": "gemini-1.5-flash"
+         *       }
+         *     }
+         */
+        GoogleAiStudioCompletion: {
+            /** @constant */
+            service: "googleaistudio";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["GoogleAiStudioServiceSettings"];
+            task_settings?: components["schemas"]["NoTaskSettings"];
+        };
+        /**
+         * Google AI Studio
+         * @description Google Gemini API models (Google AI Studio API keys).
+         */
+        GoogleAiStudio: components["schemas"]["GoogleAiStudioTextEmbedding"] | components["schemas"]["GoogleAiStudioCompletion"];
         /** @description One text or a list of texts (a single string is treated as a one-element list). */
         Input: string | string[];
         /**
@@ -4448,6 +5149,70 @@ export type SchemaAnthropicTaskSettings = components['schemas']['AnthropicTaskSe
 export type SchemaAnthropicCompletion = components['schemas']['AnthropicCompletion'];
 export type SchemaAnthropicChatCompletion = components['schemas']['AnthropicChatCompletion'];
 export type SchemaAnthropic = components['schemas']['Anthropic'];
+export type SchemaApiKey_9 = components['schemas']['api_key-9'];
+export type SchemaTarget = components['schemas']['target'];
+export type SchemaProvider = components['schemas']['provider'];
+export type SchemaEndpointType = components['schemas']['endpoint_type'];
+export type SchemaAzureAiStudioRateLimit = components['schemas']['AzureAiStudioRateLimit'];
+export type SchemaAzureAiStudioEmbeddingServiceSettings = components['schemas']['AzureAiStudioEmbeddingServiceSettings'];
+export type SchemaAzureAiStudioEmbeddingTaskSettings = components['schemas']['AzureAiStudioEmbeddingTaskSettings'];
+export type SchemaAzureAiStudioTextEmbedding = components['schemas']['AzureAiStudioTextEmbedding'];
+export type SchemaAzureAiStudioServiceSettings = components['schemas']['AzureAiStudioServiceSettings'];
+export type SchemaAzureAiStudioCompletionTaskSettings = components['schemas']['AzureAiStudioCompletionTaskSettings'];
+export type SchemaAzureAiStudioCompletion = components['schemas']['AzureAiStudioCompletion'];
+export type SchemaAzureAiStudioRerankTaskSettings = components['schemas']['AzureAiStudioRerankTaskSettings'];
+export type SchemaAzureAiStudioRerank = components['schemas']['AzureAiStudioRerank'];
+export type SchemaAzureAiStudio = components['schemas']['AzureAiStudio'];
+export type SchemaAccessKey = components['schemas']['access_key'];
+export type SchemaSecretKey = components['schemas']['secret_key'];
+export type SchemaRegion = components['schemas']['region'];
+export type SchemaModel_2 = components['schemas']['model-2'];
+export type SchemaRateLimit_5 = components['schemas']['rate_limit-5'];
+export type SchemaAmazonBedrockEmbeddingServiceSettings = components['schemas']['AmazonBedrockEmbeddingServiceSettings'];
+export type SchemaAmazonBedrockEmbeddingTaskSettings = components['schemas']['AmazonBedrockEmbeddingTaskSettings'];
+export type SchemaAmazonBedrockTextEmbedding = components['schemas']['AmazonBedrockTextEmbedding'];
+export type SchemaAmazonBedrockServiceSettings = components['schemas']['AmazonBedrockServiceSettings'];
+export type SchemaAmazonBedrockCompletionTaskSettings = components['schemas']['AmazonBedrockCompletionTaskSettings'];
+export type SchemaAmazonBedrockCompletion = components['schemas']['AmazonBedrockCompletion'];
+export type SchemaAmazonBedrockChatCompletion = components['schemas']['AmazonBedrockChatCompletion'];
+export type SchemaAmazonBedrock = components['schemas']['AmazonBedrock'];
+export type SchemaApiKey_10 = components['schemas']['api_key-10'];
+export type SchemaUrl_6 = components['schemas']['url-6'];
+export type SchemaApiVersion = components['schemas']['api_version'];
+export type SchemaProjectId = components['schemas']['project_id'];
+export type SchemaRateLimit_6 = components['schemas']['rate_limit-6'];
+export type SchemaWatsonxaiEmbeddingServiceSettings = components['schemas']['WatsonxaiEmbeddingServiceSettings'];
+export type SchemaWatsonxaiTextEmbedding = components['schemas']['WatsonxaiTextEmbedding'];
+export type SchemaWatsonxaiServiceSettings = components['schemas']['WatsonxaiServiceSettings'];
+export type SchemaWatsonxaiRerankTaskSettings = components['schemas']['WatsonxaiRerankTaskSettings'];
+export type SchemaWatsonxaiRerank = components['schemas']['WatsonxaiRerank'];
+export type SchemaWatsonxaiCompletion = components['schemas']['WatsonxaiCompletion'];
+export type SchemaWatsonxaiChatCompletion = components['schemas']['WatsonxaiChatCompletion'];
+export type SchemaWatsonxai = components['schemas']['Watsonxai'];
+export type SchemaAmazonSageMakerAccessKey = components['schemas']['AmazonSageMakerAccessKey'];
+export type SchemaAmazonSageMakerSecretKey = components['schemas']['AmazonSageMakerSecretKey'];
+export type SchemaAmazonSageMakerEndpointName = components['schemas']['AmazonSageMakerEndpointName'];
+export type SchemaAmazonSageMakerRegion = components['schemas']['AmazonSageMakerRegion'];
+export type SchemaAmazonSageMakerApi = components['schemas']['AmazonSageMakerApi'];
+export type SchemaAmazonSageMakerTargetModel = components['schemas']['AmazonSageMakerTargetModel'];
+export type SchemaAmazonSageMakerTargetContainerHostname = components['schemas']['AmazonSageMakerTargetContainerHostname'];
+export type SchemaAmazonSageMakerInferenceComponentName = components['schemas']['AmazonSageMakerInferenceComponentName'];
+export type SchemaAmazonSageMakerBatchSize = components['schemas']['AmazonSageMakerBatchSize'];
+export type SchemaAmazonSageMakerEmbeddingServiceSettings = components['schemas']['AmazonSageMakerEmbeddingServiceSettings'];
+export type SchemaAmazonSageMakerTaskSettings = components['schemas']['AmazonSageMakerTaskSettings'];
+export type SchemaAmazonSageMakerTextEmbedding = components['schemas']['AmazonSageMakerTextEmbedding'];
+export type SchemaAmazonSageMakerServiceSettings = components['schemas']['AmazonSageMakerServiceSettings'];
+export type SchemaAmazonSageMakerSparseEmbedding = components['schemas']['AmazonSageMakerSparseEmbedding'];
+export type SchemaAmazonSageMakerRerank = components['schemas']['AmazonSageMakerRerank'];
+export type SchemaAmazonSageMakerCompletion = components['schemas']['AmazonSageMakerCompletion'];
+export type SchemaAmazonSageMakerChatCompletion = components['schemas']['AmazonSageMakerChatCompletion'];
+export type SchemaAmazonSageMaker = components['schemas']['AmazonSageMaker'];
+export type SchemaApiKey_11 = components['schemas']['api_key-11'];
+export type SchemaGoogleAiStudioEmbeddingServiceSettings = components['schemas']['GoogleAiStudioEmbeddingServiceSettings'];
+export type SchemaGoogleAiStudioTextEmbedding = components['schemas']['GoogleAiStudioTextEmbedding'];
+export type SchemaGoogleAiStudioServiceSettings = components['schemas']['GoogleAiStudioServiceSettings'];
+export type SchemaGoogleAiStudioCompletion = components['schemas']['GoogleAiStudioCompletion'];
+export type SchemaGoogleAiStudio = components['schemas']['GoogleAiStudio'];
 export type SchemaInput = components['schemas']['Input'];
 export type SchemaInputType_3 = components['schemas']['InputType'];
 export type SchemaTaskSettingsOverride = components['schemas']['TaskSettingsOverride'];

@@ -57,8 +57,9 @@ function listedFields(variant: TaskVariant): Array<[string, JsonSchema, boolean]
       for (const [inner, innerSchema] of Object.entries(nested)) fields.push([`${key}.${inner}`, innerSchema, false]);
     } else fields.push([key, schema, required.has(key)]);
   }
+  const requiredTasks = new Set(variant.taskSettings?.required ?? []);
   for (const [key, schema] of Object.entries(variant.taskSettings?.properties ?? {})) {
-    if (flattenSchema(schema)['x-infergate-listed'] === true) fields.push([key, schema, false]);
+    if (flattenSchema(schema)['x-infergate-listed'] === true) fields.push([key, schema, requiredTasks.has(key)]);
   }
   return fields;
 }

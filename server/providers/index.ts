@@ -3,6 +3,9 @@
 import { createProvider as ai21 } from './ai21';
 import { createProvider as alibabacloudAiSearch } from './alibabacloud-ai-search';
 import { createProvider as anthropic } from './anthropic';
+import { createProvider as azureaistudio } from './azureaistudio';
+import { createProvider as amazonbedrock } from './amazonbedrock';
+import { createProvider as amazonSagemaker } from './amazon_sagemaker';
 import { createProvider as azureopenai } from './azureopenai';
 import { createProvider as contextualai } from './contextualai';
 import { createProvider as cohere } from './cohere';
@@ -10,6 +13,7 @@ import { createProvider as custom } from './custom';
 import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
+import { createProvider as googleaistudio } from './googleaistudio';
 import { createProvider as googlevertexai } from './googlevertexai';
 import { createProvider as groq } from './groq';
 import { createProvider as jinaai } from './jinaai';
@@ -21,12 +25,16 @@ import { createProvider as nvidia } from './nvidia';
 import { createProvider as openai } from './openai';
 import { createProvider as openshift_ai } from './openshift_ai';
 import { createProvider as voyageai } from './voyageai';
+import { createProvider as watsonxai } from './watsonxai';
 import type { ProviderFactory } from './types';
 
 export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   ai21,
   'alibabacloud-ai-search': alibabacloudAiSearch,
   anthropic,
+  azureaistudio,
+  amazonbedrock,
+  amazon_sagemaker: amazonSagemaker,
   azureopenai,
   contextualai,
   cohere,
@@ -34,6 +42,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   deepseek,
   elasticsearch,
   fireworksai,
+  googleaistudio,
   googlevertexai,
   groq,
   jinaai,
@@ -45,4 +54,5 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   openai,
   openshift_ai,
   voyageai,
+  watsonxai,
 };

@@ -8,8 +8,13 @@ export interface ProviderErrorDetails {
   param?: string;
 }
 
-/** Reads an error body: its JSON (undefined when it was not JSON) and its text. */
-export type ErrorDetailsParser = (json: unknown, text: string) => ProviderErrorDetails | undefined;
+/** Reads an error body: its JSON (undefined when it was not JSON) and its text; for a non-2xx answer also its
+ * headers (AWS names the error in `x-amzn-ErrorType`), absent for an error sent inside a stream. */
+export type ErrorDetailsParser = (
+  json: unknown,
+  text: string,
+  headers?: Record<string, string | string[] | undefined>,
+) => ProviderErrorDetails | undefined;
 
 /** A parser from a zod schema of the provider's error body and what to take from a body that fits it. */
 export function errorDetailsFrom<Body>(schema: z.ZodType<Body, z.ZodTypeDef, unknown>, pick: (body: Body) => ProviderErrorDetails): ErrorDetailsParser {

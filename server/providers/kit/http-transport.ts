@@ -11,7 +11,8 @@ import { ClientGoneError } from '../../inference/call-context';
 import type { Deadline } from '../../inference/deadline';
 import { abortableSleep } from './abortable-sleep';
 import { retryAfterMs as readRetryAfter } from './retry-after';
-import { connectionError, providerError, type ErrorContext } from './provider-error';
+import { connectionError, providerError, type ErrorContext, type FailedResponse } from './provider-error';
+import { redactSecrets } from './redact';
 import type { RateLimiters } from './rate-limiter';
 import type { StatusPolicy } from './status-policy';
 import { withUpstreamOrigin } from './upstream-origins';
@@ -48,6 +49,9 @@ export interface UpstreamRequest {
   contentType?: string;
   /** Signs each attempt as it is sent (AWS SigV4): returns the headers to send. */
   sign?: RequestSigner;
+  /** Words a failed answer itself, for a service whose errors are not `<prefix> for request from ...` (the AWS SDK
+   * services map the SDK's exceptions); the policy still decides the retry. */
+  errorFor?: (response: FailedResponse, context: ErrorContext) => EsError;
 }
 
 /** Given the URL a request really goes to, its headers and its body, the headers to send it with. */
@@ -126,8 +130,10 @@ export class ProviderHttp {
     const url = this.target(scope, call);
     // A URL that cannot be requested (a relative one, which the settings allow as Elasticsearch does) is final.
     if (!URL.canParse(url)) throw connectionError(scope.errors, url, { code: 'ERR_INVALID_URL' });
+    // The URL may hold a secret (Google AI Studio's `?key=`): messages name it redacted.
+    const named = redactSecrets(url, scope.errors.secrets);
     const refusal = this.allowList.checkUrl(url);
-    if (refusal) throw hostNotAllowed(url, refusal.host);
+    if (refusal) throw hostNotAllowed(named, refusal.host);
     let { contentType, text } = encode(call.body, call.contentType);
     const started = Date.now();
     let delay = this.config.retryInitialDelayMs;
@@ -145,15 +151,16 @@ export class ProviderHttp {
         const body = await readErrorBody(response);
         if (deadline.signal.aborted) throw abortError(deadline);
         if (response.statusCode === 401) scope.onUnauthorized?.();
-        const outcome = providerError({ status: response.statusCode, headers: response.headers, body, url }, scope.errors, call.policy);
-        failure = outcome.error;
+        const failed = { status: response.statusCode, headers: response.headers, body, url };
+        const outcome = providerError(failed, scope.errors, call.policy);
+        failure = call.errorFor ? call.errorFor(failed, scope.errors) : outcome.error;
         if (outcome.failure.retry === 'no' || (outcome.failure.retry === 'truncated' && !call.truncated)) throw failure;
         if (outcome.failure.retry === 'truncated') ({ contentType, text } = encode(call.truncated!(), call.contentType));
         retryAfterMs = readRetryAfter(response.headers['retry-after']);
       } catch (error) {
         if (deadline.signal.aborted) throw abortError(deadline);
         const refused = hostRefusalIn(error);
-        if (refused) throw hostNotAllowed(url, refused.host, refused.address);
+        if (refused) throw hostNotAllowed(named, refused.host, refused.address);
         if (error instanceof RetryableFailure) failure = error.error;
         else if (error instanceof EsError) throw error;
         else failure = connectionError(scope.errors, url, error);

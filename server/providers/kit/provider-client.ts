@@ -50,6 +50,8 @@ export interface RequestOptions {
   unifiedErrorType?: string;
   /** Signs each attempt (AWS SigV4, see kit/aws/sigv4.ts). */
   sign?: RequestSigner;
+  /** Words a failed answer itself instead of `<prefix> for request from ...` (see UpstreamRequest.errorFor). */
+  errorFor?: UpstreamRequest['errorFor'];
 }
 
 /** Reads a stream's frames (each an event's JSON text) out of a response body. */
@@ -132,6 +134,14 @@ export class ProviderClient {
     });
   }
 
+  /** POSTs `body` and returns the 2xx answer's text as it came, for a service that reads (and words the failures of)
+   * its answers itself: nothing here parses it nor asks again for it. */
+  async postText(context: CallContext, url: string, body: unknown, options: RequestOptions): Promise<string> {
+    const scope = this.scope(context, options);
+    const call = await this.upstreamRequest(context, scope, url, body, options);
+    return this.http.post(scope, call, (response) => response.body.text());
+  }
+
   /** POSTs `body` and yields each event of the provider's stream as `schema` reads it. */
   async *postEventStream<S extends Schema>(
     context: CallContext,
@@ -188,6 +198,7 @@ export class ProviderClient {
       rateLimited: options.rateLimited,
       contentType: options.contentType,
       sign: options.sign,
+      errorFor: options.errorFor,
     };
   }
 }

@@ -54,7 +54,7 @@ function withDetails(status: number, reason: string, details: ProviderErrorDetai
 /** A non-2xx answer: the error, and whether the policy retries it. */
 export function providerError(response: FailedResponse, context: ErrorContext, policy: StatusPolicy): { error: EsError; failure: FailureClass } {
   const failure = policy(response);
-  const details = (context.errorDetails ?? genericErrorDetails)(parseJson(response.body), response.body);
+  const details = (context.errorDetails ?? genericErrorDetails)(parseJson(response.body), response.body, response.headers);
   // Provider 5xx (and anything else unexpected) is reported as 400: the request could not be served as asked.
   const status = response.status < 500 && response.status >= 400 ? response.status : 400;
   const reason = `${redactSecrets(failure.prefix, context.secrets)} for request from inference entity id [${context.inferenceId}] status [${response.status}]`;

@@ -1,14 +1,20 @@
 /** Keeps secrets out of anything the server says: a provider message that quotes a key (OpenAI's
- * `Incorrect API key provided: sk-abc***wxyz`) loses every run of 8+ characters of any secret, and anything shaped
- * like an API key or bearer token. */
+ * `Incorrect API key provided: sk-abc***wxyz`) or a URL that holds one (percent-encoded too) loses every run of 8+
+ * characters of any secret, and anything shaped like an API key or bearer token. */
 const FRAGMENT = 8;
 const KEY_SHAPES = [/\bsk-[A-Za-z0-9_*.\-]{4,}/g, /\bBearer\s+[A-Za-z0-9._~+/=\-]+/gi];
 export const REDACTED = '[REDACTED]';
 
 function secretStrings(secrets: Record<string, unknown>): string[] {
   return Object.values(secrets).flatMap((value) =>
-    typeof value === 'string' ? [value] : value && typeof value === 'object' ? secretStrings(value as Record<string, unknown>) : [],
+    typeof value === 'string' ? withUrlForms(value) : value && typeof value === 'object' ? secretStrings(value as Record<string, unknown>) : [],
   );
+}
+
+/** A secret and the forms it takes in a URL (a key sent in the query string, Google AI Studio's `?key=`). */
+function withUrlForms(secret: string): string[] {
+  const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
+  return [...forms];
 }
 
 export function redactSecrets(text: string, secrets: Record<string, unknown>): string {

@@ -20,10 +20,14 @@ interface ErrorReading {
 
 export interface ChatWire extends ChatBodyOptions {
   url(context: CallContext): string;
+  /** Where streamed requests go, when not to `url` (watsonx.ai's `chat_stream`). */
+  streamUrl?(context: CallContext): string;
   /** The model the body names when the request names none (undefined: no `model` field). */
   model(context: CallContext): string | undefined;
   /** Fields after Elasticsearch's own, e.g. OpenAI's `user`. */
   extraFields?(context: CallContext): Body;
+  /** Fields before Elasticsearch's own, e.g. watsonx.ai's `project_id`. */
+  leadingFields?(context: CallContext): Body;
   /** Per-call headers beside the service's (OpenAI's `headers` task setting). */
   extraHeaders?(context: CallContext): Record<string, string>;
   /** Elasticsearch's name of the request in messages, e.g. `OpenAI chat completions`. */
@@ -66,7 +70,7 @@ export class OpenAiCompatibleChat {
 
   async *streamCompletion(context: CallContext, input: string[]): AsyncGenerator<CompletionStreamEvent> {
     const body = this.completionBodyOf(context, input, true);
-    const chunks = this.client.postEventStream(context, this.wire.url(context), body, chatChunkSchema, { ...this.options(context, 'completion'), doneData: '[DONE]' });
+    const chunks = this.client.postEventStream(context, this.streamUrl(context), body, chatChunkSchema, { ...this.options(context, 'completion'), doneData: '[DONE]' });
     for await (const chunk of chunks) {
       noteUsage(chunk.usage);
       const deltas = completionDeltas(chunk);
@@ -101,11 +105,15 @@ export class OpenAiCompatibleChat {
 
   private stream(context: CallContext, request: ChatCompletionRequest, route: 'completion' | 'chat') {
     const body = this.body(context, request, true);
-    return this.client.postEventStream(context, this.wire.url(context), body, chatChunkSchema, { ...this.options(context, route), doneData: '[DONE]' });
+    return this.client.postEventStream(context, this.streamUrl(context), body, chatChunkSchema, { ...this.options(context, route), doneData: '[DONE]' });
+  }
+
+  private streamUrl(context: CallContext): string {
+    return this.wire.streamUrl ? this.wire.streamUrl(context) : this.wire.url(context);
   }
 
   private body(context: CallContext, request: ChatCompletionRequest, stream: boolean): Body {
-    const body = chatBody(request, this.wire.model(context), stream, this.wire);
+    const body = { ...this.wire.leadingFields?.(context), ...chatBody(request, this.wire.model(context), stream, this.wire) };
     return this.wire.extraFields ? { ...body, ...this.wire.extraFields(context) } : body;
   }
 

@@ -22,8 +22,8 @@ test('_services lists model_id, the key, max_tokens (beside them, as Elasticsear
   const anthropic = listed.json.find((entry: { service: string }) => entry.service === 'anthropic');
   expect(anthropic).toMatchObject({ name: 'Anthropic', task_types: ['completion', 'chat_completion'] });
   expect(Object.keys(anthropic.configurations).sort()).toEqual(['api_key', 'max_tokens', 'model_id', 'rate_limit.requests_per_minute']);
-  // Elasticsearch lists max_tokens as required; the shared listing marks no task setting so (left to the lead).
-  expect(anthropic.configurations.max_tokens).toMatchObject({ type: 'int', supported_task_types: ['completion', 'chat_completion'] });
+  // Elasticsearch lists max_tokens as required, as the task settings schema requires it.
+  expect(anthropic.configurations.max_tokens).toMatchObject({ type: 'int', required: true, supported_task_types: ['completion', 'chat_completion'] });
   expect(anthropic.configurations.api_key).toMatchObject({ required: true, sensitive: true });
   expect(anthropic.configurations['rate_limit.requests_per_minute'].default_value).toBe(50);
 });

@@ -32,7 +32,21 @@ export interface ProviderContract<M extends MockProvider> {
   streams?: boolean;
   /** Origins beyond the service's own that its calls need, e.g. its token endpoint (`google-oauth`, `ibm-iam`). */
   authOrigins?(mock: M): Record<string, string>;
+  /** For a service that words provider failures its own way (the AWS SDK's services map the SDK's exceptions):
+   * what Elasticsearch answers for a provider status, and for an unreadable answer (default: reference §11's). */
+  failures?: ServiceFailures;
 }
+
+export interface ServiceFailures {
+  answer(inferenceId: string, providerStatus: number): { status: number; reason: string };
+  unreadable: { attempts: number; reason: RegExp };
+}
+
+/** Reference §11: the provider status in the reason, a 5xx answered as 400. */
+const HTTP_FAILURES: ServiceFailures = {
+  answer: (id, status) => ({ status: status >= 500 ? 400 : status, reason: `for request from inference entity id [${id}] status [${status}]` }),
+  unreadable: { attempts: 3, reason: /^Failed to send .+\. Cause: / },
+};
 
 const DEFAULT_RETRIED = (taskType: TaskType): readonly number[] =>
   taskType === 'completion' || taskType === 'chat_completion' ? [500, 503] : [500, 503, 429];
@@ -58,6 +72,8 @@ async function closedPort(): Promise<number> {
 export function describeProviderContract<M extends MockProvider>(contract: ProviderContract<M>): void {
   const { service } = contract;
   const retried = contract.retried ?? DEFAULT_RETRIED;
+  const failures = contract.failures ?? HTTP_FAILURES;
+  const answers = (id: string, providerStatus: number) => failures.answer(id, providerStatus);
 
   describe(`the ${service} provider contract`, () => {
     let mock: M;
@@ -106,7 +122,7 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
         const put = await server.call('PUT', `/_inference/${taskType}/${id}`, contract.putBody(taskType, mock));
         expect(put.status).toBe(400);
         expect(put.json.error.reason).toBe('Could not complete inference endpoint creation as validation call to service threw an exception.');
-        expect(put.json.error.caused_by.reason).toContain(`for request from inference entity id [${id}] status [401]`);
+        expect(put.json.error.caused_by.reason).toContain(answers(id, 401).reason);
         expect((await server.call('GET', `/_inference/${id}`)).status).toBe(404);
       });
 
@@ -116,13 +132,13 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
         expect(mock.requestsTo(route)).toHaveLength(1);
       });
 
-      const final: Array<[number, number]> = [[401, 401], [404, 404], ...[502].filter((s) => !retried(taskType).includes(s)).map((s): [number, number] => [s, 400])];
+      const final: Array<[number, number]> = [401, 404, ...[502].filter((s) => !retried(taskType).includes(s))].map((s) => [s, answers('', s).status]);
       test.each(final)('a provider %i is answered as %i and not retried', async (providerStatus, status) => {
         const id = await create(taskType);
         mock.enqueueFault(route, { kind: 'status', status: providerStatus });
         const failure = failureOf(await infer(server, taskType, id));
         expect(failure.status).toBe(status);
-        expect(failure.reason).toContain(`for request from inference entity id [${id}] status [${providerStatus}]`);
+        expect(failure.reason).toContain(answers(id, providerStatus).reason);
         expect(mock.requestsTo(route)).toHaveLength(1);
       });
 
@@ -134,12 +150,13 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
           expect(mock.requestsTo(route)).toHaveLength(2);
         });
 
-        test('a persistent 500 stops after three attempts, answered as 400', async () => {
+        test(`a persistent 500 stops after three attempts, answered as ${answers('', 500).status}`, async () => {
           const id = await create(taskType);
           for (let i = 0; i < 4; i++) mock.enqueueFault(route, { kind: 'status', status: 500 });
           const failure = failureOf(await infer(server, taskType, id));
-          expect(failure.status).toBe(400);
-          expect(failure.reason).toMatch(new RegExp(`^Received a server error status code for request from inference entity id \\[${id}\\] status \\[500\\]`));
+          expect(failure.status).toBe(answers(id, 500).status);
+          if (contract.failures) expect(failure.reason).toContain(answers(id, 500).reason);
+          else expect(failure.reason).toMatch(new RegExp(`^Received a server error status code for request from inference entity id \\[${id}\\] status \\[500\\]`));
           expect(mock.requestsTo(route)).toHaveLength(3);
         });
       } else {
@@ -185,13 +202,14 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
       });
 
       if (taskType !== 'chat_completion') {
-        test('an unreadable answer is asked for again, then a 500 naming the request', async () => {
+        const { attempts, reason } = failures.unreadable;
+        test(`an unreadable answer is asked for ${attempts} time(s), then a 500`, async () => {
           const id = await create(taskType);
           for (let i = 0; i < 3; i++) mock.enqueueFault(route, { kind: 'malformed' });
           const response = (await infer(server, taskType, id)) as TestResponse;
           expect(response.status).toBe(500);
-          expect(response.json.error.reason).toMatch(/^Failed to send .+\. Cause: /);
-          expect(mock.requestsTo(route)).toHaveLength(3);
+          expect(response.json.error.reason).toMatch(reason);
+          expect(mock.requestsTo(route)).toHaveLength(attempts);
         });
       }
 
@@ -223,8 +241,8 @@ export function describeProviderContract<M extends MockProvider>(contract: Provi
           const id = await create(taskType);
           mock.enqueueFault(route, { kind: 'status', status: 401 });
           const response = await postRaw(server, streamed(id), streamBody(taskType));
-          expectEventStream(response, 401);
-          expect(JSON.stringify(onlyErrorFrame(response))).toContain(`inference entity id [${id}] status [401]`);
+          expectEventStream(response, answers(id, 401).status);
+          expect(JSON.stringify(onlyErrorFrame(response))).toContain(answers(id, 401).reason);
         });
 
         test('a connection dropped mid-stream: an error event and no [DONE]', async () => {

@@ -77,8 +77,8 @@ export interface MockWire {
   errorBody(status: number, exchange: Exchange): JsonValue;
   /** Headers it sends with an error status (OpenAI's `x-ratelimit-*` on a 429). */
   errorHeaders?(status: number): Record<string, string>;
-  /** The bytes that end a stream with the provider's in-stream error. */
-  streamErrorFrame(message: string): string;
+  /** The bytes that end a stream with the provider's in-stream error (binary for AWS's event streams). */
+  streamErrorFrame(message: string): string | Uint8Array;
   /** The answer to a request no route matches. */
   unknownRoute(method: string, path: string): { status: number; body: JsonValue };
 }
@@ -242,8 +242,9 @@ export class MockProvider {
     return this.closing;
   }
 
-  /** Writes an event stream of ready-made frames; a stream fault of the exchange cuts it short and then strikes. */
-  async writeStream(exchange: Exchange, frames: string[], options: StreamOptions = {}): Promise<void> {
+  /** Writes an event stream of ready-made frames (text, or the bytes of a binary framing); a stream fault of the
+   * exchange cuts it short and then strikes. */
+  async writeStream(exchange: Exchange, frames: ReadonlyArray<string | Uint8Array>, options: StreamOptions = {}): Promise<void> {
     const { res, signal } = exchange;
     const fault = isStreamFault(exchange.step) ? exchange.step : undefined;
     const kept = fault ? frames.slice(0, options.keptByFault?.(fault.chunks) ?? fault.chunks) : frames;

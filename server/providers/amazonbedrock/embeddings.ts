@@ -1,0 +1,76 @@
+/**
+ * Embeddings by InvokeModel (`POST /model/{model}/invoke`), as Elasticsearch's AmazonBedrockEmbeddingsEntityFactory
+ * writes the bodies and AmazonBedrockEmbeddingsResponse reads the answers: Amazon Titan `{"inputText"}` one text a
+ * call (with the `dimensions` the user set) answered `{"embedding":[..]}`; Cohere `{"texts","input_type","truncate"}`
+ * up to 96 texts a call answered `{"embeddings":[[..],..]}`.
+ */
+import { z } from 'zod';
+import type { CallContext } from '../../inference/call-context';
+import { inBatches } from '../kit/batches';
+import type { ProviderClient, RequestOptions } from '../kit/provider-client';
+import { taskSettings } from '../kit/settings';
+import type { TextEmbeddingResult } from '../types';
+import { EMBEDDING_BATCH_SIZE, providerOf, runtimeUrl, signerOf } from './endpoint';
+import { bedrockErrorDetails, bedrockStatusPolicy } from './errors';
+
+/** AmazonBedrockCohereEmbeddingsRequestEntity.convertToString; an unspecified input type is sent as a document. */
+const COHERE_INPUT_TYPES: Readonly<Record<string, string>> = {
+  ingest: 'search_document',
+  internal_ingest: 'search_document',
+  search: 'search_query',
+  internal_search: 'search_query',
+  classification: 'classification',
+  clustering: 'clustering',
+};
+
+/** The input types a text_embedding request may give (AmazonBedrockService's VALID_INPUT_TYPE_VALUES). */
+export const BEDROCK_INPUT_TYPES = Object.keys(COHERE_INPUT_TYPES);
+
+const vector = z.array(z.number());
+const titanAnswer = z.object({ embedding: vector }).describe('Failed to find required field [embedding] in Amazon Bedrock embeddings response');
+const cohereAnswer = z.object({ embeddings: z.array(vector) }).describe('Failed to find required field [embeddings] in Amazon Bedrock embeddings response');
+
+function titanBody(context: CallContext, text: string): Record<string, unknown> {
+  const { dimensions } = context.endpoint.serviceSettings;
+  return context.endpoint.internal.dimensions_set_by_user ? { inputText: text, dimensions } : { inputText: text };
+}
+
+function cohereBody(context: CallContext, texts: string[], inputType: string | undefined): Record<string, unknown> {
+  const { truncate } = taskSettings<'AmazonBedrockEmbeddingTaskSettings'>(context);
+  const input_type = COHERE_INPUT_TYPES[inputType?.toLowerCase() ?? ''] ?? 'search_document';
+  return { texts, input_type, ...(truncate === undefined ? {} : { truncate: truncate.toUpperCase() }) };
+}
+
+const CHARS_PER_TOKEN = 3;
+
+/** Inputs cut to `max_input_tokens` (Elasticsearch's Truncator, three characters a token, for either provider). */
+function truncated(context: CallContext, input: string[]): string[] {
+  const limit = context.endpoint.serviceSettings.max_input_tokens;
+  if (typeof limit !== 'number') return input;
+  return input.map((text) => text.slice(0, limit * CHARS_PER_TOKEN));
+}
+
+export async function bedrockEmbeddings(client: ProviderClient, context: CallContext, input: string[], inputType?: string): Promise<TextEmbeddingResult> {
+  const provider = providerOf(context);
+  const options: RequestOptions = {
+    name: 'Amazon Bedrock embeddings',
+    failedToSend: 'Failed to send Amazon Bedrock embeddings request',
+    policy: bedrockStatusPolicy,
+    errorDetails: bedrockErrorDetails,
+    contentType: 'application/json',
+    sign: signerOf(context),
+  };
+  const url = runtimeUrl(context, 'invoke');
+  const vectors = await inBatches(
+    truncated(context, input),
+    EMBEDDING_BATCH_SIZE[provider] ?? 1,
+    async (batch) => {
+      if (provider !== 'cohere') return [(await client.postJson(context, url, titanBody(context, batch[0]), titanAnswer, options)).embedding];
+      const answer = await client.postJson(context, url, cohereBody(context, batch, inputType), cohereAnswer, options);
+      if (answer.embeddings.length !== batch.length) throw client.unreadable(context, options, `the provider did not return ${batch.length} embeddings`);
+      return answer.embeddings;
+    },
+    () => context.deadline.abort(),
+  );
+  return { text_embedding: vectors.map((embedding) => ({ embedding })) };
+}
