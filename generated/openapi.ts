@@ -926,7 +926,7 @@ export interface components {
             deployment_stats?: components["schemas"]["DeploymentStats"];
         };
         /** @description The body of PUT /_inference: `service` selects the service; the endpoint's task type (from the URL or the `task_type` field) selects which of that service's settings schemas applies. */
-        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["Anthropic"] | components["schemas"]["AzureAiStudio"] | components["schemas"]["AmazonBedrock"] | components["schemas"]["Watsonxai"] | components["schemas"]["AmazonSageMaker"] | components["schemas"]["GoogleAiStudio"];
+        CreateEndpointRequest: components["schemas"]["OpenAi"] | components["schemas"]["Elasticsearch"] | components["schemas"]["Elser"] | components["schemas"]["AzureOpenAi"] | components["schemas"]["DeepSeek"] | components["schemas"]["Ai21"] | components["schemas"]["FireworksAi"] | components["schemas"]["Groq"] | components["schemas"]["Llama"] | components["schemas"]["Mistral"] | components["schemas"]["Nvidia"] | components["schemas"]["JinaAi"] | components["schemas"]["OpenShiftAi"] | components["schemas"]["HuggingFace"] | components["schemas"]["HuggingFaceElser"] | components["schemas"]["ContextualAi"] | components["schemas"]["AlibabaCloudSearch"] | components["schemas"]["VoyageAi"] | components["schemas"]["Cohere"] | components["schemas"]["Custom"] | components["schemas"]["GoogleVertexAi"] | components["schemas"]["Anthropic"] | components["schemas"]["AzureAiStudio"] | components["schemas"]["AmazonBedrock"] | components["schemas"]["Watsonxai"] | components["schemas"]["AmazonSageMaker"] | components["schemas"]["GoogleAiStudio"];
         /**
          * @description An inference endpoint as PUT, GET and _update return it. Secrets are never included; defaults are filled in.
          * @example {
@@ -3411,6 +3411,179 @@ export interface components {
          * @description Any HTTP embedding, rerank or completion API, described by its request template and response paths.
          */
         Custom: components["schemas"]["CustomTextEmbedding"] | components["schemas"]["CustomSparseEmbedding"] | components["schemas"]["CustomRerank"] | components["schemas"]["CustomCompletion"];
+        /**
+         * Credentials JSON
+         * @description The whole JSON key file of a Google Cloud service account, as a string. Never returned.
+         */
+        GoogleVertexAiServiceAccountJson: string;
+        /**
+         * GCP Project
+         * @description The Google Cloud project to use.
+         */
+        GoogleVertexAiProjectId: string;
+        /**
+         * GCP Region
+         * @description The region of the Vertex AI endpoint (e.g. `us-central1`); without it, Vertex AI's global endpoint.
+         */
+        GoogleVertexAiLocation: string;
+        GoogleVertexAiEmbeddingServiceSettings: {
+            service_account_json: components["schemas"]["GoogleVertexAiServiceAccountJson"];
+            project_id: components["schemas"]["GoogleVertexAiProjectId"];
+            location?: components["schemas"]["GoogleVertexAiLocation"];
+            /** @description The publisher model, e.g. `text-embedding-005` or `gemini-embedding-001`. */
+            model_id: components["schemas"]["ModelId"];
+            /** @description Sent as `outputDimensionality` when set; otherwise the validation call's vectors give it. */
+            dimensions?: components["schemas"]["Dimensions"];
+            /** @description Similarity measure of the vectors; `dot_product` when not set. */
+            similarity?: components["schemas"]["Similarity"];
+            max_input_tokens?: components["schemas"]["MaxInputTokens"];
+            /**
+             * Max Batch Size
+             * @description The most texts sent in one `:predict` request (250 when not set, Vertex AI's limit).
+             */
+            max_batch_size?: number;
+            /**
+             * @default {
+             *       "requests_per_minute": 30000
+             *     }
+             */
+            rate_limit?: {
+                /** @default 30000 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        GoogleVertexAiEmbeddingTaskSettings: {
+            /**
+             * Auto Truncate
+             * @description Sent as `parameters.autoTruncate`; whether Vertex AI cuts inputs longer than the model takes.
+             */
+            auto_truncate?: boolean;
+            /**
+             * Input Type
+             * @description Sent as each instance's `task_type` (`RETRIEVAL_DOCUMENT`, `RETRIEVAL_QUERY`, `CLASSIFICATION`, `CLUSTERING`) when the request gives none.
+             * @enum {string}
+             */
+            input_type?: "ingest" | "search" | "classification" | "clustering";
+        };
+        /**
+         * @example {
+         *       "service": "googlevertexai",
+         *       "service_settings": {
+         *         "service_account_json": "{\"type\":\"service_account\",...}",
+         *         "model_id": "text-embedding-005",
+         *         "location": "us-central1",
+         *         "project_id": "my-project"
+         *       }
+         *     }
+         */
+        GoogleVertexAiTextEmbedding: {
+            /** @constant */
+            service: "googlevertexai";
+            /** @constant */
+            task_type?: "text_embedding";
+            service_settings: components["schemas"]["GoogleVertexAiEmbeddingServiceSettings"];
+            task_settings?: components["schemas"]["GoogleVertexAiEmbeddingTaskSettings"];
+            chunking_settings?: components["schemas"]["ChunkingSettings"];
+        };
+        GoogleVertexAiRerankServiceSettings: {
+            service_account_json: components["schemas"]["GoogleVertexAiServiceAccountJson"];
+            project_id: components["schemas"]["GoogleVertexAiProjectId"];
+            /** @description The ranking model (e.g. `semantic-ranker-default@latest`); the ranking config's default when not set. */
+            model_id?: components["schemas"]["ModelId"];
+            /**
+             * @default {
+             *       "requests_per_minute": 300
+             *     }
+             */
+            rate_limit?: {
+                /** @default 300 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        GoogleVertexAiRerankTaskSettings: {
+            /**
+             * Top N
+             * @description Sent as `topN`, the number of records returned (the request's `top_n` wins).
+             */
+            top_n?: number;
+        };
+        GoogleVertexAiRerank: {
+            /** @constant */
+            service: "googlevertexai";
+            /** @constant */
+            task_type?: "rerank";
+            service_settings: components["schemas"]["GoogleVertexAiRerankServiceSettings"];
+            task_settings?: components["schemas"]["GoogleVertexAiRerankTaskSettings"];
+        };
+        GoogleVertexAiChatServiceSettings: {
+            service_account_json: components["schemas"]["GoogleVertexAiServiceAccountJson"];
+            project_id?: components["schemas"]["GoogleVertexAiProjectId"];
+            location?: components["schemas"]["GoogleVertexAiLocation"];
+            /** @description The Gemini model (e.g. `gemini-2.5-flash`), or the model a Model Garden endpoint is asked for. */
+            model_id?: components["schemas"]["ModelId"];
+            /**
+             * Provider
+             * @description Who serves the model: Google (Gemini on Vertex AI) or a Model Garden provider at `url` / `streaming_url`.
+             * @default GOOGLE
+             * @enum {string}
+             */
+            provider?: "GOOGLE" | "ANTHROPIC" | "META" | "HUGGING_FACE" | "MISTRAL" | "AI21";
+            /** @description The Model Garden endpoint for requests that do not stream (`streaming_url` when not set). */
+            url?: components["schemas"]["Url"];
+            /**
+             * Streaming URL
+             * @description The Model Garden endpoint for streamed requests (`url` when not set).
+             */
+            streaming_url?: components["schemas"]["Url"];
+            /**
+             * @default {
+             *       "requests_per_minute": 1000
+             *     }
+             */
+            rate_limit?: {
+                /** @default 1000 */
+                requests_per_minute?: unknown;
+            } & components["schemas"]["RateLimit"];
+        };
+        GoogleVertexAiChatTaskSettings: {
+            /**
+             * Thinking Config
+             * @description Gemini's thinking configuration.
+             */
+            thinking_config?: {
+                /**
+                 * Thinking Budget
+                 * @description Sent as `generationConfig.thinkingConfig.thinkingBudget` (tokens the model may think with).
+                 */
+                thinking_budget?: number;
+            };
+            /**
+             * Max Tokens
+             * @description The most tokens generated when the request sets none (`maxOutputTokens`; Anthropic's `max_tokens` on Model Garden, 1024 when not set).
+             */
+            max_tokens?: number;
+        };
+        GoogleVertexAiCompletion: {
+            /** @constant */
+            service: "googlevertexai";
+            /** @constant */
+            task_type?: "completion";
+            service_settings: components["schemas"]["GoogleVertexAiChatServiceSettings"];
+            task_settings?: components["schemas"]["GoogleVertexAiChatTaskSettings"];
+        };
+        GoogleVertexAiChatCompletion: {
+            /** @constant */
+            service: "googlevertexai";
+            /** @constant */
+            task_type?: "chat_completion";
+            service_settings: components["schemas"]["GoogleVertexAiChatServiceSettings"];
+            task_settings?: components["schemas"]["GoogleVertexAiChatTaskSettings"];
+        };
+        /**
+         * Google Vertex AI
+         * @description Google Vertex AI models (embeddings, ranking, Gemini) and Model Garden endpoints, with a service account.
+         */
+        GoogleVertexAi: components["schemas"]["GoogleVertexAiTextEmbedding"] | components["schemas"]["GoogleVertexAiRerank"] | components["schemas"]["GoogleVertexAiCompletion"] | components["schemas"]["GoogleVertexAiChatCompletion"];
         AnthropicServiceSettings: {
             /** @description The Anthropic API key, sent as `x-api-key`. Never returned. */
             api_key: $Write<components["schemas"]["ApiKey"]>;
@@ -4957,6 +5130,20 @@ export type SchemaCustomCompletionResponse = components['schemas']['CustomComple
 export type SchemaCustomCompletionServiceSettings = components['schemas']['CustomCompletionServiceSettings'];
 export type SchemaCustomCompletion = components['schemas']['CustomCompletion'];
 export type SchemaCustom = components['schemas']['Custom'];
+export type SchemaGoogleVertexAiServiceAccountJson = components['schemas']['GoogleVertexAiServiceAccountJson'];
+export type SchemaGoogleVertexAiProjectId = components['schemas']['GoogleVertexAiProjectId'];
+export type SchemaGoogleVertexAiLocation = components['schemas']['GoogleVertexAiLocation'];
+export type SchemaGoogleVertexAiEmbeddingServiceSettings = components['schemas']['GoogleVertexAiEmbeddingServiceSettings'];
+export type SchemaGoogleVertexAiEmbeddingTaskSettings = components['schemas']['GoogleVertexAiEmbeddingTaskSettings'];
+export type SchemaGoogleVertexAiTextEmbedding = components['schemas']['GoogleVertexAiTextEmbedding'];
+export type SchemaGoogleVertexAiRerankServiceSettings = components['schemas']['GoogleVertexAiRerankServiceSettings'];
+export type SchemaGoogleVertexAiRerankTaskSettings = components['schemas']['GoogleVertexAiRerankTaskSettings'];
+export type SchemaGoogleVertexAiRerank = components['schemas']['GoogleVertexAiRerank'];
+export type SchemaGoogleVertexAiChatServiceSettings = components['schemas']['GoogleVertexAiChatServiceSettings'];
+export type SchemaGoogleVertexAiChatTaskSettings = components['schemas']['GoogleVertexAiChatTaskSettings'];
+export type SchemaGoogleVertexAiCompletion = components['schemas']['GoogleVertexAiCompletion'];
+export type SchemaGoogleVertexAiChatCompletion = components['schemas']['GoogleVertexAiChatCompletion'];
+export type SchemaGoogleVertexAi = components['schemas']['GoogleVertexAi'];
 export type SchemaAnthropicServiceSettings = components['schemas']['AnthropicServiceSettings'];
 export type SchemaAnthropicTaskSettings = components['schemas']['AnthropicTaskSettings'];
 export type SchemaAnthropicCompletion = components['schemas']['AnthropicCompletion'];

@@ -14,6 +14,7 @@ import { createProvider as deepseek } from './deepseek';
 import { createProvider as elasticsearch } from './elasticsearch';
 import { createProvider as fireworksai } from './fireworksai';
 import { createProvider as googleaistudio } from './googleaistudio';
+import { createProvider as googlevertexai } from './googlevertexai';
 import { createProvider as groq } from './groq';
 import { createProvider as jinaai } from './jinaai';
 import { createProvider as hugging_face } from './hugging_face';
@@ -42,6 +43,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   elasticsearch,
   fireworksai,
   googleaistudio,
+  googlevertexai,
   groq,
   jinaai,
   hugging_face,

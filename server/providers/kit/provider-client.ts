@@ -26,6 +26,9 @@ export interface ProviderClientConfig {
   unifiedErrorType?: string;
   /** The provider answered 401 (e.g. a cached access token is no longer good). */
   onAuthenticationFailure?(context: CallContext): void;
+  /** What of the endpoint's secrets messages are redacted of, when not all of them (the secret parts of a
+   * service-account key file, not its public field names and values). */
+  redactionSecrets?(context: CallContext): Record<string, unknown>;
 }
 
 export interface RequestOptions {
@@ -100,7 +103,7 @@ export class ProviderClient {
       onUnauthorized: this.config.onAuthenticationFailure && (() => this.config.onAuthenticationFailure!(context)),
       errors: {
         inferenceId: endpoint.inferenceId,
-        secrets: endpoint.secrets,
+        secrets: this.config.redactionSecrets?.(context) ?? endpoint.secrets,
         errorDetails: options.errorDetails ?? this.config.errorDetails,
         unifiedErrorType: options.unifiedErrorType ?? this.config.unifiedErrorType,
       },
