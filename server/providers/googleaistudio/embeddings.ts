@@ -10,6 +10,7 @@ import type { ProviderClient } from '../kit/provider-client';
 import { serviceSettings } from '../kit/settings';
 import { OpenAiCompatibleEmbeddings, type VectorReader } from '../openai-compatible/embedding-model';
 import { googleAiStudioErrorDetails, googleAiStudioStatusPolicy, methodUrl } from './wire';
+import { GOOGLE_TASK_TYPES } from '../googlevertexai/embeddings';
 
 /** GoogleAiStudioServiceFields.EMBEDDING_MAX_BATCH_SIZE: Google takes at most 100 requests in one batch. */
 const BATCH_SIZE = 100;
@@ -19,15 +20,6 @@ const MODEL_WITH_TASK_TYPE = 'embedding-001';
 const REQUEST_INPUT_TYPES = ['ingest', 'search', 'classification', 'clustering'];
 const INTERNAL_INPUT_TYPES = ['internal_ingest', 'internal_search'];
 
-/** Google's `taskType` of each input type (`convertToString`). */
-const TASK_TYPES: Readonly<Record<string, string>> = {
-  ingest: 'RETRIEVAL_DOCUMENT',
-  internal_ingest: 'RETRIEVAL_DOCUMENT',
-  search: 'RETRIEVAL_QUERY',
-  internal_search: 'RETRIEVAL_QUERY',
-  classification: 'CLASSIFICATION',
-  clustering: 'CLUSTERING',
-};
 
 const settings = (context: CallContext) => serviceSettings<'GoogleAiStudioEmbeddingServiceSettings'>(context);
 
@@ -44,7 +36,7 @@ export function checkGoogleInputType(context: CallContext, inputType: string | u
 
 function embeddingsBody(context: CallContext, input: string[], inputType: string | undefined): Record<string, unknown> {
   const { model_id: model, dimensions } = settings(context);
-  const taskType = inputType === undefined ? undefined : TASK_TYPES[inputType];
+  const taskType = inputType === undefined ? undefined : GOOGLE_TASK_TYPES[inputType];
   return {
     requests: input.map((text) => ({
       model: `models/${model}`,

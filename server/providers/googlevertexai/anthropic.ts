@@ -13,6 +13,7 @@ import type { ProviderClient, RequestOptions } from '../kit/provider-client';
 import { streamedProviderError } from '../kit/provider-error';
 import { openAiChatStatusPolicy } from '../kit/status-policy';
 import { taskSettings } from '../kit/settings';
+import { AnthropicChunks, UnreadableEvent } from '../anthropic/chat-stream';
 import type { ChatCompletionChunk, ChatCompletionRequest, CompletionResult, CompletionStreamEvent } from '../types';
 
 const DEFAULT_MAX_TOKENS = 1024;
@@ -57,55 +58,7 @@ const messageSchema = z
   .object({ content: z.array(z.object({ type: z.string(), text: z.string().optional() }).passthrough()) })
   .describe('Failed to find required field [content] in Anthropic chat completions response');
 
-const eventSchema = z.object({ type: z.string() }).passthrough();
-type Event = z.infer<typeof eventSchema>;
-
-const field = (value: unknown, ...path: string[]): unknown =>
-  path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
-const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
-const int = (value: unknown) => (typeof value === 'number' ? value : 0);
-
-/** One stream's reader: the message's id, model and prompt tokens come first and name every chunk. */
-class AnthropicChunks {
-  private id = '';
-  private model = '';
-  private inputTokens = 0;
-
-  chunk(event: Event): ChatCompletionChunk | undefined {
-    const base = () => ({ id: this.id, model: this.model, object: 'chat.completion.chunk' as const });
-    switch (event.type) {
-      case 'message_start':
-        this.id = str(field(event, 'message', 'id')) ?? '';
-        this.model = str(field(event, 'message', 'model')) ?? '';
-        this.inputTokens = int(field(event, 'message', 'usage', 'input_tokens'));
-        return { ...base(), choices: [{ delta: { role: 'assistant' }, index: 0 }] };
-      case 'content_block_start': {
-        if (field(event, 'content_block', 'type') !== 'tool_use') return undefined;
-        const index = int(event.index);
-        const call = { index, id: str(field(event, 'content_block', 'id')), function: { name: str(field(event, 'content_block', 'name')), arguments: '' }, type: 'function' };
-        return { ...base(), choices: [{ delta: { tool_calls: [call] }, index: 0 }] };
-      }
-      case 'content_block_delta': {
-        const text = str(field(event, 'delta', 'text'));
-        if (text !== undefined) return { ...base(), choices: [{ delta: { content: text }, index: 0 }] };
-        const json = str(field(event, 'delta', 'partial_json'));
-        if (json === undefined) return undefined;
-        return { ...base(), choices: [{ delta: { tool_calls: [{ index: int(event.index), function: { arguments: json } }] }, index: 0 }] };
-      }
-      case 'message_delta': {
-        const output = int(field(event, 'usage', 'output_tokens'));
-        const reason = str(field(event, 'delta', 'stop_reason'));
-        return {
-          ...base(),
-          choices: [{ delta: {}, ...(reason ? { finish_reason: reason } : {}), index: 0 }],
-          usage: { completion_tokens: output, prompt_tokens: this.inputTokens, total_tokens: output + this.inputTokens },
-        };
-      }
-      default:
-        return undefined;
-    }
-  }
-}
+const eventSchema = z.record(z.unknown());
 
 export async function anthropicCompletion(client: ProviderClient, context: CallContext, url: string, input: string[]): Promise<CompletionResult> {
   const request: ChatCompletionRequest = { messages: input.map((content) => ({ role: 'user', content })) };
@@ -114,6 +67,7 @@ export async function anthropicCompletion(client: ProviderClient, context: CallC
 }
 
 export async function* anthropicStreamChat(client: ProviderClient, context: CallContext, url: string, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk> {
+  // Anthropic's own stream, read by the anthropic service's processor (as Elasticsearch reuses its processor).
   const reader = new AnthropicChunks();
   const events = client.postEventStream(context, url, anthropicBody(context, request, true), eventSchema, {
     ...options('Google Model Garden Anthropic chat completion'),
@@ -122,8 +76,14 @@ export async function* anthropicStreamChat(client: ProviderClient, context: Call
   for await (const event of events) {
     // Anthropic's in-stream error event is the provider's failure, as the kit reports one.
     if (event.type === 'error') throw streamedProviderError(anthropicErrorDetails(event, ''), client.scope(context).errors);
-    const chunk = reader.chunk(event);
-    if (chunk) yield chunk;
+    let chunks: ChatCompletionChunk[];
+    try {
+      chunks = reader.read(event);
+    } catch (error) {
+      if (!(error instanceof UnreadableEvent)) throw error;
+      throw streamedProviderError({ message: JSON.stringify(event) }, client.scope(context).errors);
+    }
+    yield* chunks;
   }
 }
 

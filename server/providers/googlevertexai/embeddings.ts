@@ -15,8 +15,9 @@ import { googleErrorDetails, googleVertexAiStatusPolicy } from './wire';
 /** Vertex AI takes at most 250 instances a request (EMBEDDING_MAX_BATCH_SIZE). */
 export const EMBEDDING_MAX_BATCH_SIZE = 250;
 
-/** Elasticsearch's names of its input types (GoogleVertexAiEmbeddingsRequestEntity.convertToString). */
-const TASK_TYPES: Readonly<Record<string, string>> = {
+/** Google's `task_type` of each Elasticsearch input type (GoogleVertexAiEmbeddingsRequestEntity.convertToString;
+ * Google AI Studio's convertToString says the same). */
+export const GOOGLE_TASK_TYPES: Readonly<Record<string, string>> = {
   ingest: 'RETRIEVAL_DOCUMENT',
   internal_ingest: 'RETRIEVAL_DOCUMENT',
   search: 'RETRIEVAL_QUERY',
@@ -26,7 +27,7 @@ const TASK_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** The input types a request may give (VALID_INPUT_TYPE_VALUES). */
-export const REQUEST_INPUT_TYPES = Object.keys(TASK_TYPES);
+export const REQUEST_INPUT_TYPES = Object.keys(GOOGLE_TASK_TYPES);
 
 const predictionsSchema = z
   .object({ predictions: z.array(z.object({ embeddings: z.object({ values: z.array(z.number()) }) })) })
@@ -40,7 +41,7 @@ const predictions: VectorReader<typeof predictionsSchema> = {
 /** The request's input type wins over the task setting's; `unspecified` is none. */
 function taskTypeOf(requested: string | undefined, stored: string | undefined): string | undefined {
   const chosen = [requested?.toLowerCase(), stored].find((type) => type !== undefined && type !== 'unspecified');
-  return chosen === undefined ? undefined : TASK_TYPES[chosen];
+  return chosen === undefined ? undefined : GOOGLE_TASK_TYPES[chosen];
 }
 
 function predictBody(context: CallContext, input: string[], inputType: string | undefined): Record<string, unknown> {

@@ -265,7 +265,9 @@ describe('Model Garden providers on OpenAI\'s chat wire (meta, hugging_face, mis
     const chunks = dataOf(response.text);
     expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe(CLAUDE_ANSWER);
     expect(chunks[0].choices[0].delta).toEqual({ role: 'assistant' });
-    expect(chunks.at(-1)).toMatchObject({ choices: [{ finish_reason: 'end_turn' }], usage: { completion_tokens: 7, prompt_tokens: 9, total_tokens: 16 } });
+    // Read by the anthropic service's processor: the stop reason in OpenAI's words, the usage in a last chunk.
+    expect(chunks.at(-2)).toMatchObject({ choices: [{ finish_reason: 'stop' }] });
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 7, prompt_tokens: 9, total_tokens: 16 } });
     expect(bodyOf(onlyRequest(service.mock, 'claude'))).toEqual({
       anthropic_version: 'vertex-2023-10-16',
       messages: [{ role: 'user', content: 'Hi' }],
