@@ -30,7 +30,12 @@ const SERVICE_TITLES = document.components.schemas.CreateEndpointRequest.oneOf.m
 
   beforeAll(async () => {
     server = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // Nothing of Chromium's own may call out either (updates, sync, background fetches).
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
     page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console: ${message.text()}`);
