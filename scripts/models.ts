@@ -39,7 +39,7 @@ async function pull(args: string[]): Promise<void> {
       file: file ?? recommended?.file,
       manifest: recommended?.manifest,
       modelsDir: config.modelsDirs[0],
-      hub: { endpoint: (process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, ''), token: process.env.HF_TOKEN || undefined },
+      hub: config.hub,
       progress: (fileName, bytes, total) => {
         let bar = started.get(fileName);
         if (!bar) started.set(fileName, (bar = bars.create(total, 0, { file: fileName })));

@@ -13,6 +13,10 @@ export interface Config {
   encryptionKey: string | undefined;
   modelsDirs: string[];
   skipValidation: boolean;
+  /** INFERGATE_AUTO_PULL: a built-in model id that is not installed is pulled from the hub when an endpoint needs it. */
+  autoPull: boolean;
+  /** HF_ENDPOINT and HF_TOKEN: the Hugging Face Hub models are pulled from (the token is never logged). */
+  hub: { endpoint: string; token?: string };
   logLevel: string;
   validateResponses: boolean;
   maxBodyBytes: number;
@@ -142,6 +146,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     encryptionKey: env.INFERGATE_ENCRYPTION_KEY,
     modelsDirs: (env.INFERGATE_MODELS_DIR ?? 'models').split(path.delimiter).filter(Boolean).map((dir) => path.resolve(dir)),
     skipValidation: bool(env, 'INFERGATE_SKIP_VALIDATION', false),
+    autoPull: bool(env, 'INFERGATE_AUTO_PULL', false),
+    hub: { endpoint: (env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, ''), token: env.HF_TOKEN || undefined },
     logLevel: env.INFERGATE_LOG_LEVEL ?? 'info',
     validateResponses: bool(env, 'INFERGATE_VALIDATE_RESPONSES', false),
     maxBodyBytes: bytes(env, 'INFERGATE_MAX_BODY', '100mb'),

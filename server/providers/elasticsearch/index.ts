@@ -13,6 +13,7 @@ import type { CallContext, InferenceProvider, ProviderDependencies, RerankResult
 import { allocationSettings } from './allocation-settings';
 import { elasticsearchDefaultEndpoints } from './default-endpoints';
 import { ModelResolver } from './model-resolution';
+import { AutoPull } from './auto-pull';
 import { PutClaims } from './put-claims';
 import { deploymentStats } from './trained-model-stats';
 
@@ -46,6 +47,7 @@ function inputTypeOf(inputType: string | undefined): TextItem['inputType'] {
 export function createProvider({ config, logger }: ProviderDependencies): InferenceProvider {
   const engine = new LocalEngine(config, logger);
   const resolver = new ModelResolver(config.builtinModels, engine.library);
+  const autoPull = new AutoPull(config, resolver, engine.library, logger);
   const claims = new PutClaims();
 
   /** A PUT's endpoint (`claimant`) holds the deployment it is about to use until the PUT ends. */
@@ -66,6 +68,7 @@ export function createProvider({ config, logger }: ProviderDependencies): Infere
     claim(deploymentIdOf(endpoint), claimant);
     let deployment = engine.get(deploymentIdOf(endpoint));
     if (!deployment) {
+      await autoPull.ensure(modelId);
       const model = resolver.resolve(modelId, { elserAlias: endpoint.internal.alias === 'elser' });
       deployment = await engine.deploy(deploymentIdOf(endpoint), modelId, model.dir, allocationSettings(settings, DEFAULT_MAX_ALLOCATIONS)).catch(
         (error: Error) => {
