@@ -11,6 +11,7 @@ import { setErrorStyle } from './error-style';
 import { checkTaskTypeForInference } from './perform-inference';
 import { CHAT_PARSER, validatedBody } from './request-body';
 import { streamChat } from './stream-inference';
+import { noteChatUsage } from '../observability/request-scope';
 
 /** The body, then the endpoint, which must be a chat_completion one: Elasticsearch's generic task-type check
  * answers here (`Incompatible task_type, the requested type [chat_completion] does not match the model type [..]`). */
@@ -38,5 +39,7 @@ export const chatCompletion: Handler = async (request, response, context) => {
   const endpoint = chatEndpoint(context, endpointId);
   const provider = context.providers.get(endpoint.service);
   const call = callContext(endpoint, endpoint.taskSettings, callTimeout(request, context, 'chat_completion'), clientGoneSignal(response));
-  response.json(await runCall(call, () => provider.chatCompletion!(call, body)));
+  const answer = await runCall(call, () => provider.chatCompletion!(call, body));
+  noteChatUsage(answer.usage);
+  response.json(answer);
 };

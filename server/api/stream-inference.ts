@@ -18,6 +18,7 @@ import { findEndpoint } from './endpoint-lookup';
 import { checkTaskTypeForInference } from './perform-inference';
 import { CHAT_PARSER, INFERENCE_PARSER, validatedBody } from './request-body';
 import { setErrorStyle } from './error-style';
+import { withUsageNoted } from '../observability/request-scope';
 
 function streamableTasks(context: ApiContext, endpoint: StoredEndpoint): TaskType[] {
   const provider = context.providers.get(endpoint.service);
@@ -50,7 +51,7 @@ function schemaFromOperation(context: ApiContext, operationId: string, title: 'C
 export async function streamChat(request: Request, response: Response, context: ApiContext, endpoint: StoredEndpoint, body: ChatCompletionRequest) {
   const call = callContext(endpoint, endpoint.taskSettings, callTimeout(request, context, 'chat_completion'), clientGoneSignal(response));
   const provider = context.providers.get(endpoint.service);
-  await relayStream(response, call, provider.streamChatCompletion!(call, body), unifiedEnvelope);
+  await relayStream(response, call, withUsageNoted(provider.streamChatCompletion!(call, body)), unifiedEnvelope);
 }
 
 async function streamCompletion(request: Request, response: Response, context: ApiContext, endpoint: StoredEndpoint, body: { input: string | string[]; task_settings?: Record<string, unknown>; timeout?: string }) {

@@ -57,6 +57,19 @@ export function noteTokenUsage(usage: { input?: number; output?: number }): void
   if (usage.output !== undefined && Number.isFinite(usage.output)) scope.outputTokens = (scope.outputTokens ?? 0) + usage.output;
 }
 
+/** A chat answer's or chunk's `usage` (OpenAI's shape, which every service's chat answers are given in). */
+export function noteChatUsage(usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): void {
+  if (usage) noteTokenUsage({ input: usage.prompt_tokens, output: usage.completion_tokens });
+}
+
+/** The chunks of a chat stream, their usage noted as they pass. */
+export async function* withUsageNoted<T extends { usage?: { prompt_tokens?: number; completion_tokens?: number } | null }>(chunks: AsyncIterable<T>): AsyncGenerator<T> {
+  for await (const chunk of chunks) {
+    noteChatUsage(chunk.usage);
+    yield chunk;
+  }
+}
+
 export function noteErrorType(type: string): void {
   const scope = storage.getStore();
   if (scope && scope.errorType === undefined) scope.errorType = type;

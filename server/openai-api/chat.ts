@@ -12,6 +12,7 @@ import { callTimeout, clientGoneSignal, type Handler } from '../api/context';
 import type { components } from '../../generated/openapi';
 import { completionAsChat, completionInput, completionStreamAsChat } from './completion-as-chat';
 import { modelEndpoint, openAiBody } from './openai-request';
+import { noteChatUsage, withUsageNoted } from '../observability/request-scope';
 
 type ChatRequest = components['schemas']['OpenAiChatCompletionsRequest'];
 
@@ -38,8 +39,10 @@ async function* withoutUsage(chunks: AsyncIterable<ChatCompletionChunk>): AsyncG
 
 async function chatOn(response: Response, call: CallContext, provider: InferenceProvider, body: ChatRequest): Promise<void> {
   const request = unifiedRequest(body);
-  if (body.stream) return stream(response, call, provider.streamChatCompletion!(call, request), body.stream_options?.include_usage === true);
-  response.json(await runCall(call, () => provider.chatCompletion!(call, request)));
+  if (body.stream) return stream(response, call, withUsageNoted(provider.streamChatCompletion!(call, request)), body.stream_options?.include_usage === true);
+  const answer = await runCall(call, () => provider.chatCompletion!(call, request));
+  noteChatUsage(answer.usage);
+  response.json(answer);
 }
 
 async function completionOn(response: Response, call: CallContext, provider: InferenceProvider, body: ChatRequest): Promise<void> {

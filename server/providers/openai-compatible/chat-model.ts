@@ -50,7 +50,7 @@ export interface ChatWire extends ChatBodyOptions {
   chatErrors?: ErrorReading;
 }
 
-/** The provider's token counts, for the metrics. */
+/** The provider's token counts, for the metrics (a chat's are noted where its answer is relayed). */
 function noteUsage(usage: Usage | null | undefined): void {
   if (usage) noteTokenUsage({ input: usage.prompt_tokens, output: usage.completion_tokens });
 }
@@ -80,16 +80,11 @@ export class OpenAiCompatibleChat {
 
   async chat(context: CallContext, request: ChatCompletionRequest): Promise<ChatCompletion> {
     const body = this.body(context, request, false);
-    const response = await this.client.postJson(context, this.wire.url(context), body, chatCompletionResponseSchema, this.options(context, 'chat'));
-    noteUsage(response.usage);
-    return toChatCompletion(response);
+    return toChatCompletion(await this.client.postJson(context, this.wire.url(context), body, chatCompletionResponseSchema, this.options(context, 'chat')));
   }
 
   async *streamChat(context: CallContext, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk> {
-    for await (const chunk of this.stream(context, request, 'chat')) {
-      noteUsage(chunk.usage);
-      yield toChunk(chunk);
-    }
+    for await (const chunk of this.stream(context, request, 'chat')) yield toChunk(chunk);
   }
 
   private single(input: string[]): ChatCompletionRequest {
