@@ -130,6 +130,8 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
 
   const app = express();
   app.disable('x-powered-by');
+  // Elasticsearch sends no ETag (and hashing every answer costs a digest of its whole body).
+  app.disable('etag');
   app.set('query parser', 'simple');
   app.set('trust proxy', config.trustProxy);
   app.use(observeRequests(logger, metrics, (request) => templates.get(operationIdOf(request) ?? '') ?? 'unmatched'));

@@ -230,6 +230,8 @@ describe('generic HTTP behaviour (§1.1)', () => {
       ctx.server.call('POST', '/_inference/chat_completion/err-target/_stream', { messages: [{ role: 'user', content: 'x' }] }),
     ]);
     for (const response of responses) expect(response.headers.get('x-elastic-product')).toBe('Elasticsearch');
+    // Elasticsearch sends no ETag.
+    for (const response of responses) expect(response.headers.get('etag')).toBeNull();
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 404, 400, 405, 400, 404, 404]);
   });
 });
