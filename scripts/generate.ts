@@ -21,8 +21,20 @@ const toolEnv = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPD
 
 const OUTPUTS = ['openapi.bundled.json', 'openapi.json', 'openapi.ts'] as const;
 
+/**
+ * Runs a tool quietly: what it says is shown only when it fails. On success Redocly prints a Node 20 deprecation
+ * banner (Node 20 is supported here) and openapi-typescript warns that the discriminator's mapping points at
+ * `anyOf` schemas — the services' task-type variants, which it types correctly as unions anyway.
+ */
 function run(cmd: string, args: string[]): void {
-  execFileSync(cmd, args, { cwd: root, env: toolEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    execFileSync(cmd, args, { cwd: root, env: toolEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const failed = error as { stdout?: Buffer; stderr?: Buffer };
+    process.stderr.write(failed.stdout ?? '');
+    process.stderr.write(failed.stderr ?? '');
+    throw error;
+  }
 }
 
 function lint(): void {
