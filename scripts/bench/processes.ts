@@ -2,19 +2,12 @@
  * time the kernel has charged to it (/proc/<pid>/stat), so that a figure is the server's own work. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { closedPort as freePort } from '../../test/support/ports';
 import path from 'node:path';
 
 export const ROOT = path.join(__dirname, '../..');
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 export interface Process {
   url: string;

@@ -3,7 +3,7 @@
  * in its URL forms — a 404 names the URL without it, a connection failure or an allow-list refusal names it redacted,
  * a stream cut mid-way too. The key here has characters that a URL encodes, so that its encoded forms differ.
  */
-import { createServer } from 'node:net';
+import { closedPort } from '../../support/ports';
 import { parseHostPatterns } from '../../../server/providers/kit/host-patterns';
 import { expectEventStream, expectNoSecretLeft, framesOf, onlyErrorFrame, postRaw } from '../../support/assertions';
 import { startTestServer, type TestServer } from '../../support/server';
@@ -18,14 +18,6 @@ const body = (taskType: string) => ({
   service: 'googleaistudio',
   service_settings: { api_key: KEY, model_id: taskType === 'completion' ? 'gemini-2.0-flash' : 'text-embedding-004' },
 });
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 function expectNothingHoldsTheKey(server: TestServer): void {
   expect(KEY_FORMS[1]).not.toBe(KEY);

@@ -5,7 +5,7 @@
  * 5xx answered as 400); unreadable answers; timeouts abort the upstream request; rate limits; streams (framing,
  * errors before and during them, disconnects); an unreachable provider; and no secret in any answer or log line.
  */
-import { createServer } from 'node:net';
+import { closedPort } from '../ports';
 import { expectEventStream, expectNoSecretLeft, framesOf, onlyErrorFrame, postRaw, DONE_FRAME, type RawResponse } from '../assertions';
 import type { MockProvider } from '../mock-provider/mock-server';
 import { startTestServer, type TestResponse, type TestServer } from '../server';
@@ -59,14 +59,6 @@ function failureOf(response: TestResponse | RawResponse): { status: number; reas
   if ('json' in response && response.json) return { status: response.status, reason: response.json.error?.reason ?? '' };
   const error = onlyErrorFrame(response as RawResponse).error;
   return { status: response.status, reason: error.message ?? error.reason };
-}
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 export function describeProviderContract<M extends MockProvider>(contract: ProviderContract<M>): void {
