@@ -15,7 +15,7 @@ if (!available) console.warn('postgres-server: no PostgreSQL binaries under /usr
   afterAll(() => postgres?.stop());
 
   const psql = (sql: string): string =>
-    execFileSync(path.join(postgres.bin, 'psql'), ['-X', '-q', '-A', '-t', '-d', postgres.url, '-c', sql], { encoding: 'utf8' }).trim();
+    execFileSync(path.join(postgres.bin, 'psql'), ['-X', '-q', '-A', '-t', '-d', postgres.url, '-c', sql], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
   it('listens on loopback and keeps what is written', () => {
     expect(postgres.url).toMatch(/^postgres:\/\/infergate@127\.0\.0\.1:\d+\/postgres$/);
