@@ -4,10 +4,9 @@
  * (INFERGATE_MODELS_DIR), resumable and checked; `npm run models -- list` shows what is installed and where the
  * built-in ids point.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { MultiBar, Presets } from 'cli-progress';
 import { loadConfig } from '../server/config';
+import { ModelLibrary } from '../server/engine/model-library';
 import { pullModel } from '../server/model-hub/pull';
 import { RECOMMENDED } from '../server/model-hub/recommended';
 
@@ -53,18 +52,20 @@ async function pull(args: string[]): Promise<void> {
   }
 }
 
+/** What the engine would find: ModelLibrary's reading of each models directory, and where the built-in ids point. */
 function list(): void {
   const config = loadConfig();
   for (const dir of config.modelsDirs) {
-    const models = existsSync(dir) ? readdirSync(dir).filter((entry) => existsSync(path.join(dir, entry, 'model.onnx'))) : [];
+    const models = new ModelLibrary([dir]).list();
     console.log(`${dir}: ${models.length === 0 ? '(no models)' : ''}`);
-    for (const model of models.sort()) console.log(`  ${model}`);
+    for (const model of models) console.log(`  ${model.name}`);
   }
   console.log('built-in ids:');
+  const library = new ModelLibrary(config.modelsDirs);
   for (const [id, model] of Object.entries(config.builtinModels)) {
-    const found = config.modelsDirs.find((dir) => existsSync(path.join(dir, model, 'model.onnx')));
+    const found = library.find(model);
     const hint = RECOMMENDED[id] ? `npm run models -- pull ${id}` : 'no recommended model';
-    console.log(`  ${id} → ${model}: ${found ? path.join(found, model) : `not installed (${hint})`}`);
+    console.log(`  ${id} → ${model}: ${found ? found.dir : `not installed (${hint})`}`);
   }
 }
 

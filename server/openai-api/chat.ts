@@ -22,7 +22,9 @@ function unifiedRequest(body: ChatRequest): ChatCompletionRequest {
   const { messages, temperature, top_p, tool_choice, tools } = body;
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
   const stop = typeof body.stop === 'string' ? [body.stop] : body.stop;
-  return JSON.parse(JSON.stringify({ messages, max_completion_tokens: maxTokens, stop, temperature, top_p, tool_choice, tools })) as ChatCompletionRequest;
+  // Only the fields given (the messages are passed on as they are, not copied).
+  const optional = { max_completion_tokens: maxTokens, stop, temperature, top_p, tool_choice, tools };
+  return { messages, ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) } as ChatCompletionRequest;
 }
 
 function stream(response: Response, call: CallContext, chunks: AsyncIterable<ChatCompletionChunk>, includeUsage: boolean): Promise<void> {

@@ -7,7 +7,7 @@ import { invalidRequest } from './openai-request';
 
 type Message = components['schemas']['OpenAiChatCompletionsRequest']['messages'][number];
 
-export const chatCompletionId = () => `chatcmpl-${randomBytes(12).toString('base64url')}`;
+const chatCompletionId = () => `chatcmpl-${randomBytes(12).toString('base64url')}`;
 
 /** The text of the conversation's one user message: a completion endpoint takes one input. */
 export function completionInput(messages: readonly Message[]): string {

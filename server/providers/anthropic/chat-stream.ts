@@ -8,6 +8,7 @@
  * `excludeReasoning`), and its chunks carry no reasoning.
  */
 import type { ChatCompletionChunk } from '../types';
+import { FAILED_TO_FIND_FIELD } from './completion';
 
 type Json = Record<string, unknown>;
 type Choice = ChatCompletionChunk['choices'][number];
@@ -15,7 +16,6 @@ type Delta = Choice['delta'];
 
 const UNEXPECTED = (key: string, found: string, expected: string) =>
   `Field [${key}] in Anthropic chat completions response is of unexpected type [${found}]. Expected type is [${expected}].`;
-const MISSING = (key: string) => `Failed to find required field [${key}] in Anthropic chat completions response`;
 
 /** A field the processor cannot do without: its failure is reported as the event it could not read. */
 export class UnreadableEvent extends Error {}
@@ -27,7 +27,7 @@ function read(map: Json, key: string, expected: 'String' | 'Integer' | 'Map', op
   const value = map[key];
   if (value === undefined || value === null) {
     if (optional) return undefined;
-    throw new UnreadableEvent(MISSING(key));
+    throw new UnreadableEvent(FAILED_TO_FIND_FIELD(key));
   }
   const found = javaType(value);
   if (found !== (expected === 'Map' ? 'LinkedHashMap' : expected)) throw new UnreadableEvent(UNEXPECTED(key, found, expected));

@@ -10,9 +10,7 @@ import type { ModelLibrary } from '../../engine/model-library';
 import type { Logger } from '../../logger';
 import { pullModel } from '../../model-hub/pull';
 import { RECOMMENDED } from '../../model-hub/recommended';
-import type { ModelResolver } from './model-resolution';
-
-const PLATFORM_SUFFIX = '_linux-x86_64';
+import { portableModelId, type ModelResolver } from './model-resolution';
 
 export class AutoPull {
   private readonly pulls = new Map<string, Promise<void>>();
@@ -28,7 +26,7 @@ export class AutoPull {
   async ensure(modelId: string): Promise<void> {
     if (!this.config.autoPull) return;
     const dir = this.resolver.builtinDirectory(modelId);
-    const recommended = RECOMMENDED[modelId.endsWith(PLATFORM_SUFFIX) ? modelId.slice(0, -PLATFORM_SUFFIX.length) : modelId];
+    const recommended = RECOMMENDED[portableModelId(modelId)];
     if (!dir || !recommended || this.library.find(dir)) return;
     let pull = this.pulls.get(dir);
     if (!pull) {

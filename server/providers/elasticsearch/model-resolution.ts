@@ -11,6 +11,9 @@ export const isLinuxX64 = (): boolean => process.platform === 'linux' && process
 /** The platform-specific id where Elasticsearch would pick it (linux-x86_64), else the portable one. */
 export const platformModelId = (modelId: string): string => (isLinuxX64() ? modelId + PLATFORM_SUFFIX : modelId);
 
+/** The platform-agnostic id of a platform variant (`.elser_model_2_linux-x86_64` → `.elser_model_2`). */
+export const portableModelId = (modelId: string): string => (modelId.endsWith(PLATFORM_SUFFIX) ? modelId.slice(0, -PLATFORM_SUFFIX.length) : modelId);
+
 export class ModelResolver {
   constructor(
     private readonly builtins: Readonly<Record<string, string>>,
@@ -26,7 +29,7 @@ export class ModelResolver {
   /** The directory name a built-in id maps to, or undefined for a non-built-in id. */
   builtinDirectory(modelId: string): string | undefined {
     if (this.builtins[modelId]) return this.builtins[modelId];
-    if (modelId.endsWith(PLATFORM_SUFFIX)) return this.builtins[modelId.slice(0, -PLATFORM_SUFFIX.length)];
+    if (modelId.endsWith(PLATFORM_SUFFIX)) return this.builtins[portableModelId(modelId)];
     return undefined;
   }
 

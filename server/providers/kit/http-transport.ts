@@ -130,10 +130,10 @@ export class ProviderHttp {
     const url = this.target(scope, call);
     // A URL that cannot be requested (a relative one, which the settings allow as Elasticsearch does) is final.
     if (!URL.canParse(url)) throw connectionError(scope.errors, url, { code: 'ERR_INVALID_URL' });
-    // The URL may hold a secret (Google AI Studio's `?key=`): messages name it redacted.
-    const named = redactSecrets(url, scope.errors.secrets);
+    // The URL may hold a secret (Google AI Studio's `?key=`): a refusal names it redacted (worked out only then).
+    const named = () => redactSecrets(url, scope.errors.secrets);
     const refusal = this.allowList.checkUrl(url);
-    if (refusal) throw hostNotAllowed(named, refusal.host);
+    if (refusal) throw hostNotAllowed(named(), refusal.host);
     let { contentType, text } = encode(call.body, call.contentType);
     const started = Date.now();
     let delay = this.config.retryInitialDelayMs;
@@ -160,7 +160,7 @@ export class ProviderHttp {
       } catch (error) {
         if (deadline.signal.aborted) throw abortError(deadline);
         const refused = hostRefusalIn(error);
-        if (refused) throw hostNotAllowed(named, refused.host, refused.address);
+        if (refused) throw hostNotAllowed(named(), refused.host, refused.address);
         if (error instanceof RetryableFailure) failure = error.error;
         else if (error instanceof EsError) throw error;
         else failure = connectionError(scope.errors, url, error);

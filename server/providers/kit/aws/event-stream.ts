@@ -19,21 +19,35 @@ const PRELUDE_BYTES = 12;
 
 export class MalformedEventStream extends Error {}
 
-/** The messages of an event stream, as they arrive. A truncated or corrupt one throws MalformedEventStream. */
+/** The messages of an event stream, as they arrive. A truncated or corrupt one throws MalformedEventStream. The
+ * chunks of a message are joined once it is whole, not on every chunk (a message cut into many small chunks would
+ * otherwise cost the square of its size). */
 export async function* awsEventMessages(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<AwsEventMessage> {
   const codec = new EventStreamCodec(toUtf8, fromUtf8);
-  let pending: Buffer = Buffer.alloc(0);
+  let chunks: Buffer[] = [];
+  let size = 0;
+  let needed = PRELUDE_BYTES;
   for await (const chunk of body) {
-    pending = pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([pending, Buffer.from(chunk)]);
-    while (pending.length >= PRELUDE_BYTES) {
+    const bytes = Buffer.from(chunk);
+    chunks.push(bytes);
+    size += bytes.length;
+    while (size >= needed) {
+      let pending = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
       const length = pending.readUInt32BE(0);
       if (length < PRELUDE_BYTES + 4 || length > MAX_MESSAGE_BYTES) throw new MalformedEventStream(`an event-stream message of ${length} bytes`);
-      if (pending.length < length) break;
+      chunks = [pending];
+      if (size < length) {
+        needed = length;
+        break;
+      }
       yield decode(codec, pending.subarray(0, length));
       pending = pending.subarray(length);
+      chunks = pending.length > 0 ? [pending] : [];
+      size = pending.length;
+      needed = PRELUDE_BYTES;
     }
   }
-  if (pending.length > 0) throw new MalformedEventStream('the event stream ended inside a message');
+  if (size > 0) throw new MalformedEventStream('the event stream ended inside a message');
 }
 
 function decode(codec: EventStreamCodec, bytes: Uint8Array): AwsEventMessage {
