@@ -26,7 +26,8 @@ import { SchemaValidator } from './openapi/schema-validator';
 import { ServiceCatalog } from './openapi/service-catalog';
 import type { EndpointStore, StoredEndpoint } from './store/endpoint-store';
 import type { SqliteDatabase } from './store/database';
-import { SqliteEndpointStore } from './store/sqlite-endpoint-store';
+import { openEndpointStore } from './store/open-endpoint-store';
+import { followRemoteChanges } from './api/remote-endpoint-changes';
 import { SecretBox, loadKey } from './security/secret-box';
 import { RegionPolicyStore } from './store/region-policy-store';
 import { StoreWithDefaultEndpoints } from './store/with-default-endpoints';
@@ -99,10 +100,10 @@ export interface AppOptions {
   announce?: (text: string) => void;
 }
 
-export function createApp(config: Config, database: SqliteDatabase, logger: Logger, options: AppOptions = {}): App {
+export async function createApp(config: Config, database: SqliteDatabase, logger: Logger, options: AppOptions = {}): Promise<App> {
   const security = securityEnabled(config) ? setUpSecurity(config, database, options.announce ?? ((text) => process.stdout.write(text))) : undefined;
   const bodyBudget = new BodyBudget(config.maxBodiesInFlightBytes);
-  const store = new SqliteEndpointStore(database, new SecretBox(loadKey(config.dataDir, config.encryptionKey)));
+  const store = await openEndpointStore(config, database, new SecretBox(loadKey(config.dataDir, config.encryptionKey)), logger);
   const document = loadDocument();
   const catalog = new ServiceCatalog(document);
   const limiters = new RateLimiters(config.rateLimitIntervalMs);
@@ -112,9 +113,11 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
   resumeEndpoints(providers, store);
   const templates = operationTemplates(document);
   const metrics = new Metrics(() => providers.all().flatMap((provider) => (provider.trainedModels ? [provider.trainedModels] : [])));
+  const endpoints = new StoreWithDefaultEndpoints(store, defaultEndpoints(providers, catalog, validator));
+  followRemoteChanges(endpoints, providers, limiters, logger);
   const context: ApiContext = {
     config,
-    store: new StoreWithDefaultEndpoints(store, defaultEndpoints(providers, catalog, validator)),
+    store: endpoints,
     catalog,
     regionPolicies: new RegionPolicyStore(database),
     providers,
@@ -169,6 +172,7 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
     app,
     bodyBudget,
     async close() {
+      await store.close();
       await http.close();
       await Promise.all(providers.all().map((provider) => provider.close?.()));
     },

@@ -9,6 +9,9 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** INFERGATE_DATABASE_URL: endpoints in this PostgreSQL database (shared by replicas) instead of the data dir's
+   * SQLite file. May carry a password: never logged as it is (server/store/postgres-pool.ts redacts it). */
+  databaseUrl: string | undefined;
   /** INFERGATE_ENCRYPTION_KEY: the key secret settings are sealed with; unset: `encryption.key` in the data dir. */
   encryptionKey: string | undefined;
   modelsDirs: string[];
@@ -143,6 +146,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     port: integer(env, 'PORT', 9200),
     host: env.HOST ?? '127.0.0.1',
     dataDir: path.resolve(env.INFERGATE_DATA_DIR ?? 'data'),
+    databaseUrl: env.INFERGATE_DATABASE_URL || undefined,
     encryptionKey: env.INFERGATE_ENCRYPTION_KEY,
     modelsDirs: (env.INFERGATE_MODELS_DIR ?? 'models').split(path.delimiter).filter(Boolean).map((dir) => path.resolve(dir)),
     skipValidation: bool(env, 'INFERGATE_SKIP_VALIDATION', false),
@@ -186,6 +190,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   // Node refuses a headers timeout longer than the request timeout that contains it.
   if (config.requestTimeoutMs > 0 && config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new Error(`INFERGATE_HEADERS_TIMEOUT [${config.headersTimeoutMs}ms] must not be longer than INFERGATE_REQUEST_TIMEOUT [${config.requestTimeoutMs}ms]`);
+  }
+  // A key file in one replica's data dir would seal secrets the other replicas cannot open.
+  if (config.databaseUrl && !config.encryptionKey) {
+    throw new Error('INFERGATE_DATABASE_URL needs INFERGATE_ENCRYPTION_KEY: every replica must seal secrets with the same key');
   }
   return config;
 }

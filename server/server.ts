@@ -28,9 +28,9 @@ function checkingInterval(config: Config): number {
 export async function startServer(config: Config, logDestination?: DestinationStream, options: AppOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, logDestination);
   const database = openDatabase(config.dataDir);
-  let built: ReturnType<typeof createApp>;
+  let built: Awaited<ReturnType<typeof createApp>>;
   try {
-    built = createApp(config, database, logger, options);
+    built = await createApp(config, database, logger, options);
   } catch (error) {
     database.close();
     throw error;

@@ -16,7 +16,7 @@ export const deleteEndpoint: Handler = async (request, response, context) => {
     response.json({ acknowledged: false, pipelines: [], indexes: [] });
     return;
   }
-  context.store.delete(inferenceId);
+  await context.store.delete(inferenceId);
   context.limiters.forget(inferenceId);
   await context.providers.get(endpoint.service).endpointRemoved?.(endpoint, context.store.list().filter((other) => other.inferenceId !== inferenceId));
   context.logger.info({ inferenceId }, 'inference endpoint deleted');

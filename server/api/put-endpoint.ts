@@ -83,7 +83,7 @@ export const putEndpoint: Handler = async (request, response, context) => {
       const call = callContext(endpoint, endpoint.taskSettings, timeout, clientGone);
       Object.assign(endpoint.serviceSettings, await validateEndpoint(provider, call));
     }
-    if (!context.store.insert(endpoint)) {
+    if (!(await context.store.insert(endpoint))) {
       throw new EsError(400, 'resource_already_exists_exception', `Inference endpoint [${inferenceId}] already exists`);
     }
   } catch (error) {

@@ -72,7 +72,10 @@ export const updateEndpoint: Handler = async (request, response, context) => {
   };
   // The service applies the change first (e.g. live allocations) and may refuse it.
   await context.providers.get(updated.service).endpointUpdated?.(updated);
-  context.store.replace(updated);
+  // Another replica may have deleted it meanwhile: answered as if it had been gone before.
+  if (!(await context.store.replace(updated))) {
+    throw new EsError(404, 'resource_not_found_exception', `The inference endpoint [${inferenceId}] does not exist and cannot be updated`);
+  }
   context.logger.info({ inferenceId }, 'inference endpoint updated');
   response.json(liveEndpointInfo(context.providers, updated));
 };

@@ -1,5 +1,6 @@
-/** Where endpoints live. SQLite is the one implementation today; the interface keeps the rest of the server
- * independent of it. */
+/** Where endpoints live: SQLite (embedded, the default) or PostgreSQL (shared by replicas). Reads are synchronous,
+ * from the store's in-memory copy of every endpoint (the hot path never waits for a database); writes are async and
+ * resolve once the database has committed them. */
 import type { TaskType } from '../task-type';
 
 export type Settings = Record<string, unknown>;
@@ -18,14 +19,25 @@ export interface StoredEndpoint {
   internal: Settings;
 }
 
+/** An endpoint another process created, replaced or deleted (before: what this process had; after: what it has now). */
+export interface EndpointChange {
+  inferenceId: string;
+  before: StoredEndpoint | undefined;
+  after: StoredEndpoint | undefined;
+}
+
 export interface EndpointStore {
+  /** The endpoint as this process last saw it; shared with other readers: do not modify it. */
   get(inferenceId: string): StoredEndpoint | undefined;
   /** Every endpoint, sorted by id. */
   list(): StoredEndpoint[];
-  /** Stores a new endpoint; false when the id is taken (atomically: of two concurrent inserts one wins). */
-  insert(endpoint: StoredEndpoint): boolean;
+  /** Stores a new endpoint; false when the id is taken (atomically: of two concurrent inserts one wins, in this
+   * process or across replicas). */
+  insert(endpoint: StoredEndpoint): Promise<boolean>;
   /** Replaces an existing endpoint; false when it does not exist. */
-  replace(endpoint: StoredEndpoint): boolean;
-  delete(inferenceId: string): boolean;
-  close(): void;
+  replace(endpoint: StoredEndpoint): Promise<boolean>;
+  delete(inferenceId: string): Promise<boolean>;
+  /** Called for every change another process made (a shared database); never for this process's own writes. */
+  onRemoteChange(listener: (change: EndpointChange) => void): void;
+  close(): Promise<void>;
 }

@@ -1,24 +1,13 @@
 /** Endpoints in the `endpoints` table of the server's SQLite database. The `secrets` column holds the secret
- * settings sealed by a SecretBox (bound to the endpoint id); rows written before that are sealed at open. */
+ * settings sealed by a SecretBox (bound to the endpoint id); rows written before that are sealed at open. Every row
+ * is read into memory at open; reads come from there, and each write updates it once committed. */
 import type { SqliteDatabase } from './database';
 import { isSealed, type SecretBox } from '../security/secret-box';
+import { EndpointCache } from './endpoint-cache';
+import { decodeEndpoint, decodeWritten, encodeEndpoint, type EndpointRow } from './endpoint-codec';
 import type { EndpointStore, StoredEndpoint } from './endpoint-store';
-import type { TaskType } from '../task-type';
 
-interface Row {
-  inference_id: string;
-  task_type: string;
-  service: string;
-  config: string;
-  secrets: string;
-}
-
-interface StoredConfig {
-  service_settings: StoredEndpoint['serviceSettings'];
-  task_settings: StoredEndpoint['taskSettings'];
-  chunking_settings?: StoredEndpoint['chunkingSettings'];
-  internal: StoredEndpoint['internal'];
-}
+type Row = EndpointRow & { config: string };
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS endpoints (
@@ -31,38 +20,9 @@ const SCHEMA = `
     updated_at   INTEGER NOT NULL
   )`;
 
-function toRow(endpoint: StoredEndpoint, box: SecretBox): Row {
-  const config: StoredConfig = {
-    service_settings: endpoint.serviceSettings,
-    task_settings: endpoint.taskSettings,
-    chunking_settings: endpoint.chunkingSettings,
-    internal: endpoint.internal,
-  };
-  return {
-    inference_id: endpoint.inferenceId,
-    task_type: endpoint.taskType,
-    service: endpoint.service,
-    config: JSON.stringify(config),
-    secrets: box.seal(JSON.stringify(endpoint.secrets), endpoint.inferenceId),
-  };
-}
-
-function fromRow(row: Row, box: SecretBox): StoredEndpoint {
-  const config = JSON.parse(row.config) as StoredConfig;
-  return {
-    inferenceId: row.inference_id,
-    taskType: row.task_type as TaskType,
-    service: row.service,
-    serviceSettings: config.service_settings,
-    taskSettings: config.task_settings,
-    chunkingSettings: config.chunking_settings,
-    internal: config.internal ?? {},
-    secrets: JSON.parse(box.open(row.secrets, row.inference_id)) as StoredEndpoint['secrets'],
-  };
-}
-
 export class SqliteEndpointStore implements EndpointStore {
   private readonly statements;
+  private readonly cache = new EndpointCache();
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -71,8 +31,6 @@ export class SqliteEndpointStore implements EndpointStore {
     this.db.exec(SCHEMA);
     sealPlaintextRows(db, box);
     this.statements = {
-      get: this.db.prepare<[string], Row>('SELECT * FROM endpoints WHERE inference_id = ?'),
-      list: this.db.prepare<[], Row>('SELECT * FROM endpoints ORDER BY inference_id'),
       insert: this.db.prepare(
         `INSERT INTO endpoints (inference_id, task_type, service, config, secrets, created_at, updated_at)
          VALUES (@inference_id, @task_type, @service, @config, @secrets, @now, @now)
@@ -84,35 +42,48 @@ export class SqliteEndpointStore implements EndpointStore {
       ),
       delete: this.db.prepare('DELETE FROM endpoints WHERE inference_id = ?'),
     };
+    for (const row of this.db.prepare<[], Row>('SELECT * FROM endpoints').all()) this.cache.set(decodeEndpoint(row, box));
   }
 
   get(inferenceId: string): StoredEndpoint | undefined {
-    const row = this.statements.get.get(inferenceId);
-    return row ? fromRow(row, this.box) : undefined;
+    return this.cache.get(inferenceId);
   }
 
   list(): StoredEndpoint[] {
-    return this.statements.list.all().map((row) => fromRow(row, this.box));
+    return this.cache.list();
   }
 
-  insert(endpoint: StoredEndpoint): boolean {
-    return this.statements.insert.run({ ...toRow(endpoint, this.box), now: Date.now() }).changes === 1;
+  async insert(endpoint: StoredEndpoint): Promise<boolean> {
+    const row = encodeEndpoint(endpoint, this.box);
+    const inserted = this.statements.insert.run({ ...row, now: Date.now() }).changes === 1;
+    if (inserted) this.cache.set(decodeWritten(row, endpoint));
+    return inserted;
   }
 
-  replace(endpoint: StoredEndpoint): boolean {
-    const replaced = this.statements.replace.run({ ...toRow(endpoint, this.box), now: Date.now() }).changes === 1;
-    if (replaced) checkpoint(this.db);
+  async replace(endpoint: StoredEndpoint): Promise<boolean> {
+    const row = encodeEndpoint(endpoint, this.box);
+    const replaced = this.statements.replace.run({ ...row, now: Date.now() }).changes === 1;
+    if (replaced) {
+      this.cache.set(decodeWritten(row, endpoint));
+      checkpoint(this.db);
+    }
     return replaced;
   }
 
-  delete(inferenceId: string): boolean {
+  async delete(inferenceId: string): Promise<boolean> {
     const deleted = this.statements.delete.run(inferenceId).changes === 1;
-    if (deleted) checkpoint(this.db);
+    if (deleted) {
+      this.cache.delete(inferenceId);
+      checkpoint(this.db);
+    }
     return deleted;
   }
 
+  /** Only this process writes the file. */
+  onRemoteChange(): void {}
+
   /** The database is closed by its owner (the server), once every store is done with it. */
-  close(): void {}
+  async close(): Promise<void> {}
 }
 
 /** The old sealed secrets of a replaced or deleted row stay in the WAL until it is checkpointed: copy it into the
@@ -124,7 +95,7 @@ export function checkpoint(db: SqliteDatabase): void {
 /** Rows from before sealing keep their secrets in plain JSON: seal them, then rewrite the file so that no free page
  * or WAL frame keeps the plaintext. */
 function sealPlaintextRows(db: SqliteDatabase, box: SecretBox): void {
-  const rows = db.prepare<[], Pick<Row, 'inference_id' | 'secrets'>>('SELECT inference_id, secrets FROM endpoints').all();
+  const rows = db.prepare<[], Pick<EndpointRow, 'inference_id' | 'secrets'>>('SELECT inference_id, secrets FROM endpoints').all();
   const plaintext = rows.filter((row) => !isSealed(row.secrets));
   if (plaintext.length === 0) return;
   const update = db.prepare('UPDATE endpoints SET secrets = ? WHERE inference_id = ?');

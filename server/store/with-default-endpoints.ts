@@ -1,7 +1,7 @@
-/** Default endpoints (reference §9.3) exist before anyone creates them: this store hands them out on first read
- * and persists them then, so that they behave like any stored endpoint afterwards. A deleted default comes back
- * on the next read. */
-import type { EndpointStore, StoredEndpoint } from './endpoint-store';
+/** Default endpoints (reference §9.3) exist before anyone creates them: reads hand out the default until a stored
+ * endpoint of that id exists; the first `_update` stores it, and from then on it is an endpoint like any other. A
+ * deleted default comes back on the next read. Reads never write (they are synchronous, from memory). */
+import type { EndpointChange, EndpointStore, StoredEndpoint } from './endpoint-store';
 
 export class StoreWithDefaultEndpoints implements EndpointStore {
   private readonly defaults: Map<string, StoredEndpoint>;
@@ -15,37 +15,37 @@ export class StoreWithDefaultEndpoints implements EndpointStore {
   }
 
   get(inferenceId: string): StoredEndpoint | undefined {
-    return this.inner.get(inferenceId) ?? this.materialise(inferenceId);
+    return this.inner.get(inferenceId) ?? this.defaults.get(inferenceId);
   }
 
   list(): StoredEndpoint[] {
     const stored = this.inner.list();
-    const present = new Set(stored.map((endpoint) => endpoint.inferenceId));
-    const missing = [...this.defaults.keys()].filter((id) => !present.has(id));
-    for (const id of missing) this.materialise(id);
-    return missing.length > 0 ? this.inner.list() : stored;
+    const missing = [...this.defaults.values()].filter((endpoint) => !this.inner.get(endpoint.inferenceId));
+    if (missing.length === 0) return stored;
+    return [...stored, ...missing].sort((a, b) => (a.inferenceId < b.inferenceId ? -1 : a.inferenceId > b.inferenceId ? 1 : 0));
   }
 
-  insert(endpoint: StoredEndpoint): boolean {
+  insert(endpoint: StoredEndpoint): Promise<boolean> {
     return this.inner.insert(endpoint);
   }
 
-  replace(endpoint: StoredEndpoint): boolean {
-    return this.inner.replace(endpoint);
+  /** A default not stored yet is stored by its first replacement (inserted; or replaced, if another replica was
+   * quicker). */
+  async replace(endpoint: StoredEndpoint): Promise<boolean> {
+    if (await this.inner.replace(endpoint)) return true;
+    if (!this.isDefault(endpoint.inferenceId)) return false;
+    return (await this.inner.insert(endpoint)) || this.inner.replace(endpoint);
   }
 
-  delete(inferenceId: string): boolean {
+  delete(inferenceId: string): Promise<boolean> {
     return this.inner.delete(inferenceId);
   }
 
-  close(): void {
-    this.inner.close();
+  onRemoteChange(listener: (change: EndpointChange) => void): void {
+    this.inner.onRemoteChange(listener);
   }
 
-  private materialise(inferenceId: string): StoredEndpoint | undefined {
-    const endpoint = this.defaults.get(inferenceId);
-    if (!endpoint) return undefined;
-    this.inner.insert(structuredClone(endpoint));
-    return this.inner.get(inferenceId);
+  close(): Promise<void> {
+    return this.inner.close();
   }
 }
