@@ -10,6 +10,8 @@ function main(args: string[]): void {
     console.error('usage: npm run keys -- rotate');
     process.exit(2);
   }
+  // Rotation rewrites the SQLite file; endpoints in PostgreSQL would keep their old seals (and stop opening).
+  if (process.env.INFERGATE_DATABASE_URL) throw new Error('rotate re-encrypts the data directory\'s SQLite file only; it cannot rotate endpoints stored in INFERGATE_DATABASE_URL');
   const dataDir = path.resolve(process.env.INFERGATE_DATA_DIR ?? 'data');
   const oldKey = loadKey(dataDir, process.env.INFERGATE_ENCRYPTION_KEY);
   const given = process.env.INFERGATE_NEW_ENCRYPTION_KEY;

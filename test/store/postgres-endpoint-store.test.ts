@@ -122,6 +122,20 @@ describeWithPostgres('PostgresEndpointStore', () => {
     expect(b.changes).toHaveLength(2);
   });
 
+  test('time from a write resolving on one store to the other holding it (printed)', async () => {
+    const url = await databases.create();
+    const box = new SecretBox(generateKey());
+    const [a, b] = [await storeOn(url, box), await storeOn(url, box)];
+    const times: number[] = [];
+    for (let n = 0; n < 30; n++) {
+      await a.store.insert(endpoint(`timed-${n}`));
+      times.push(await waitFor(() => b.store.get(`timed-${n}`) !== undefined, 5_000, `timed-${n}`, 0));
+    }
+    times.sort((x, y) => x - y);
+    expect(b.store.list()).toHaveLength(30);
+    console.log(`store to store (in process, LISTEN/NOTIFY then a re-read; loaded machine): ${times.length} inserts, median ${times[15]!.toFixed(2)} ms, max ${times.at(-1)!.toFixed(2)} ms`);
+  });
+
   test('a dropped LISTEN connection reconnects and reloads what changed meanwhile (notifications then are lost)', async () => {
     const url = await databases.create();
     const box = new SecretBox(generateKey());
