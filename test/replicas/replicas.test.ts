@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startMockOpenAi, type MockOpenAi } from '../providers/openai/mock-openai';
+import { DEFAULT_OAUTH_CLIENT_ID, DEFAULT_OAUTH_CLIENT_SECRET, startMockOpenAi, type MockOpenAi } from '../providers/openai/mock-openai';
 import { killSpawnedServers, spawnServer, type ChildServer } from '../support/child-server';
 import { ABSENT, EndpointLedger, apiKeyOf, generationOf, userOf, type EndpointState } from '../support/endpoint-ledger';
 import { jsonRequest } from '../support/one-shot-http';
@@ -135,6 +135,44 @@ describeWithPostgres('replicas sharing one PostgreSQL database', () => {
       const user = winners[0]!.json.task_settings.user;
       for (const replica of replicas) await visibleAfter(replica, id, (status, endpoint) => status === 200 && endpoint.task_settings.user === user);
     }
+  });
+
+  test("another replica's _update and DELETE drop this replica's cached OAuth2 token of the endpoint", async () => {
+    const [writer, reader] = [replicas[0]!, replicas[1]!];
+    const id = 'oauth-shared';
+    const body = {
+      service: 'openai',
+      service_settings: {
+        model_id: 'text-embedding-3-small',
+        url: mock.embeddingsUrl,
+        client_id: DEFAULT_OAUTH_CLIENT_ID,
+        client_secret: DEFAULT_OAUTH_CLIENT_SECRET,
+        scopes: ['inference'],
+        token_url: mock.tokenUrl,
+        dimensions: 4,
+      },
+    };
+    const tokensAfterEmbedding = async () => {
+      expect((await jsonRequest('POST', `${reader.url}/_inference/text_embedding/${id}`, { input: 'x' })).status).toBe(200);
+      return mock.requestsTo('token').length;
+    };
+    expect((await jsonRequest('PUT', `${writer.url}/_inference/text_embedding/${id}`, body)).status).toBe(200);
+    await visibleAfter(reader, id, (status) => status === 200);
+    mock.reset();
+    expect(await tokensAfterEmbedding()).toBe(1);
+    expect(await tokensAfterEmbedding()).toBe(1); // cached
+
+    expect((await jsonRequest('PUT', `${writer.url}/_inference/${id}/_update`, { task_settings: { user: 'changed' } })).status).toBe(200);
+    await visibleAfter(reader, id, (_status, endpoint) => endpoint?.task_settings?.user === 'changed');
+    expect(await tokensAfterEmbedding()).toBe(2);
+
+    // Deleted and created again with the very same credentials: still a new token.
+    expect((await jsonRequest('DELETE', `${writer.url}/_inference/${id}`)).status).toBe(200);
+    await visibleAfter(reader, id, (status) => status === 404);
+    expect((await jsonRequest('PUT', `${writer.url}/_inference/text_embedding/${id}`, body)).status).toBe(200);
+    await visibleAfter(reader, id, (status) => status === 200);
+    const before = mock.requestsTo('token').length;
+    expect(await tokensAfterEmbedding()).toBe(before + 1);
   });
 
   test('a replica SIGKILLed amid writes leaves no half-written endpoint; the others carry on', async () => {
