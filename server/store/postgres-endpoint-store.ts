@@ -13,6 +13,7 @@ import { decodeEndpoint, decodeWritten, encodeEndpoint, type EndpointRow } from 
 import type { EndpointChange, EndpointStore, StoredEndpoint } from './endpoint-store';
 import { migrate } from './postgres-migrations';
 import { PostgresListener } from './postgres-listener';
+import { redactError } from './postgres-pool';
 import { SerialQueue } from './serial-queue';
 
 export const ENDPOINTS_CHANNEL = 'infergate_endpoints';
@@ -96,7 +97,7 @@ export class PostgresEndpointStore implements EndpointStore {
 
   delete(inferenceId: string): Promise<boolean> {
     return this.queue.run(async () => {
-      const { rowCount } = await this.options.pool.query(DELETE, [inferenceId]);
+      const { rowCount } = await this.query(DELETE, [inferenceId]);
       if (rowCount !== 1) return false;
       this.cache.delete(inferenceId);
       this.revisions.delete(inferenceId);
@@ -115,10 +116,19 @@ export class PostgresEndpointStore implements EndpointStore {
     if (this.options.ownsPool) await this.options.pool.end();
   }
 
+  /** A query whose failure names no password (it may reach a client as an error's reason). */
+  private async query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.options.pool.query<R>(sql, values);
+    } catch (error) {
+      throw redactError(error, this.options.url);
+    }
+  }
+
   private write(endpoint: StoredEndpoint, sql: string): Promise<boolean> {
     const row = encodeEndpoint(endpoint, this.options.box);
     return this.queue.run(async () => {
-      const { rows } = await this.options.pool.query<{ revision: string }>(sql, [row.inference_id, row.task_type, row.service, row.config, row.secrets]);
+      const { rows } = await this.query<{ revision: string }>(sql, [row.inference_id, row.task_type, row.service, row.config, row.secrets]);
       if (rows.length !== 1) return false;
       this.cache.set(decodeWritten(row, endpoint));
       this.revisions.set(endpoint.inferenceId, rows[0]!.revision);
@@ -132,7 +142,7 @@ export class PostgresEndpointStore implements EndpointStore {
     void this.queue
       .run(async () => {
         this.pendingReads.delete(inferenceId);
-        const { rows } = await this.options.pool.query<Row>(`SELECT ${COLUMNS} FROM endpoints WHERE inference_id = $1`, [inferenceId]);
+        const { rows } = await this.query<Row>(`SELECT ${COLUMNS} FROM endpoints WHERE inference_id = $1`, [inferenceId]);
         this.apply(inferenceId, rows[0]);
       })
       .catch((error: Error) => {
@@ -143,7 +153,7 @@ export class PostgresEndpointStore implements EndpointStore {
 
   /** Every row, compared with what this process has: at start (nothing to report) and after a reconnect. */
   private async reload(report: boolean): Promise<void> {
-    const { rows } = await this.options.pool.query<Row>(`SELECT ${COLUMNS} FROM endpoints`);
+    const { rows } = await this.query<Row>(`SELECT ${COLUMNS} FROM endpoints`);
     const present = new Set(rows.map((row) => row.inference_id));
     for (const row of rows) this.apply(row.inference_id, row, report);
     for (const inferenceId of this.cache.ids()) if (!present.has(inferenceId)) this.apply(inferenceId, undefined, report);

@@ -17,7 +17,7 @@ import { describeWithPostgres } from '../support/postgres-databases';
 import { startPostgres, type TestPostgres } from '../support/postgres-server';
 import { waitFor } from '../support/wait-for';
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 const ENCRYPTION_KEY = randomBytes(32).toString('hex');
 const ROUNDS = 8;
@@ -39,7 +39,7 @@ describeWithPostgres('replicas sharing one PostgreSQL database', () => {
       INFERGATE_MODELS_DIR: path.join(dataDir, 'no-models'),
       INFERGATE_LOG_LEVEL: 'info',
       ...extra,
-    });
+    }, 150_000); // three starting at once on a loaded 2-core machine, each compiling its sources with tsx
   };
 
   beforeAll(async () => {
@@ -47,7 +47,7 @@ describeWithPostgres('replicas sharing one PostgreSQL database', () => {
     mock = await startMockOpenAi({ acceptAnyKey: true });
     // Started together: their migrations must not race.
     replicas = await Promise.all([startReplica(), startReplica(), startReplica()]);
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await killSpawnedServers();
     await mock?.close();
