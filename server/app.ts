@@ -18,7 +18,7 @@ import { BodyBudget } from './http/body-budget';
 import { responseFormat } from './http/response-format';
 import { ProviderRegistry } from './providers/registry';
 import { ProviderHttp } from './providers/kit/http-transport';
-import { RateLimiters } from './providers/kit/rate-limiter';
+import { rateLimitBackend } from './providers/kit/rate-limit-choice';
 import { loadDocument, operationsById, type OpenApiDocument } from './openapi/document';
 import { operationTemplates, withGeneralOperationsOnLiteralPaths } from './openapi/route-templates';
 import { queryParametersByOperation, relaxedParameter } from './openapi/query-parameters';
@@ -105,7 +105,7 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
   const store = new SqliteEndpointStore(database, new SecretBox(loadKey(config.dataDir, config.encryptionKey)));
   const document = loadDocument();
   const catalog = new ServiceCatalog(document);
-  const limiters = new RateLimiters(config.rateLimitIntervalMs);
+  const limiters = rateLimitBackend(config, logger);
   const http = new ProviderHttp(config, limiters);
   const validator = new SchemaValidator();
   const providers = new ProviderRegistry(catalog, { config, http, logger });
@@ -170,6 +170,7 @@ export function createApp(config: Config, database: SqliteDatabase, logger: Logg
     bodyBudget,
     async close() {
       await http.close();
+      await limiters.close();
       await Promise.all(providers.all().map((provider) => provider.close?.()));
     },
   };
