@@ -8,7 +8,10 @@
  * in-process bucket, which starts full. Requests wait the `msBeforeNext` the library answers, never past the deadline.
  *
  * Round trips: a replica that has seen its window used up refuses locally until the window ends
- * (`inMemoryBlockOnConsumed`), so waiting requests do not ask the database again meanwhile.
+ * (`inMemoryBlockOnConsumed`), so waiting requests do not ask the database again meanwhile; and when it ends, the
+ * requests that waited ask again one at a time (per endpoint, per replica; a new request joins the line while there
+ * is one), so that once the new window is used up the rest are refused locally instead of all asking the database. (RateLimiterQueue would queue them too,
+ * but a queued request cannot leave at its deadline: its expiry is in whole seconds and swept only as the queue moves.)
  *
  * The database unreachable: the limits fail open to rate-limiter-flexible's `insuranceLimiter`, a RateLimiterMemory of
  * the same points and duration, so each replica then holds the limit alone (a set of N may send N times it), with a
@@ -54,6 +57,7 @@ export class SharedRateLimiters implements RateLimitBackend {
   readonly store: GuardedPool;
   private readonly limiters = new Map<string, { perInterval: number; limiter: RateLimiterPostgres }>();
   private table: Promise<void> | undefined;
+  private readonly turns = new Turns();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -77,7 +81,15 @@ export class SharedRateLimiters implements RateLimitBackend {
     await this.ensureTable();
     const limiter = this.limiterFor(inferenceId, requestsPerInterval);
     const key = rowKey(inferenceId, requestsPerInterval);
-    await waitForSlot(inferenceId, deadline, () => takeSlot(limiter, key));
+    let waited = false;
+    await waitForSlot(inferenceId, deadline, () => {
+      // The first try goes straight to the store, unless requests are waiting in line: then it joins the line.
+      const direct = !waited && !this.turns.busy(key);
+      waited = true;
+      if (direct) return takeSlot(limiter, key);
+      // A request whose deadline passed while in line takes no slot.
+      return this.turns.take(key, () => (deadline.signal.aborted ? 1 : takeSlot(limiter, key)));
+    });
   }
 
   forget(inferenceId: string): void {
@@ -132,5 +144,24 @@ async function takeSlot(limiter: RateLimiterPostgres, key: string): Promise<numb
   } catch (rejection) {
     // Anything but a refusal means even the insurance failed: fail open rather than hold the request.
     return rejection instanceof RateLimiterRes ? Math.max(1, rejection.msBeforeNext) : 0;
+  }
+}
+
+/** One at a time per key: each call runs after the previous one for the same key has settled. */
+class Turns {
+  private readonly last = new Map<string, Promise<unknown>>();
+
+  busy(key: string): boolean {
+    return this.last.has(key);
+  }
+
+  take<T>(key: string, run: () => Promise<T> | T): Promise<T> {
+    const turn = (this.last.get(key) ?? Promise.resolve()).then(run);
+    const settled = turn.catch(() => {});
+    this.last.set(key, settled);
+    void settled.then(() => {
+      if (this.last.get(key) === settled) this.last.delete(key);
+    });
+    return turn;
   }
 }
