@@ -136,6 +136,22 @@ describe('the fixed window equivalent to the token bucket', () => {
     expect(limiters.store.roundTrips).toBe(before);
   });
 
+  test('when a window ends, the requests that waited ask one at a time: one round trip per slot, the rest local', async () => {
+    const limiters = replica(60_000);
+    const id = newId('line');
+    // 120 a minute: bursts of 2 a second. Ten at once: two get in, eight wait for the next window (deadline 1.6 s).
+    const started = performance.now();
+    const pending = Array.from({ length: 10 }, () => settle(limiters, id, 120, 1600, started));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const firstWindow = limiters.store.roundTrips;
+    const results = await Promise.all(pending);
+    const secondWindow = limiters.store.roundTrips - firstWindow;
+    console.log(`line: 10 requests, bursts of 2 per 1000 ms: ${results.filter((r) => r.outcome === 'ok').length} admitted, round trips ${firstWindow} then ${secondWindow}`);
+    expect(results.filter((result) => result.outcome === 'ok')).toHaveLength(4);
+    // The two slots, the second of which blocks the rest locally; without the line, each of the eight would ask.
+    expect(secondWindow).toBe(2);
+  });
+
   test('a new rate (an _update) takes effect at once, on every replica that sees it', async () => {
     const [a, b] = [replica(60_000), replica(60_000)];
     const id = newId('update');
