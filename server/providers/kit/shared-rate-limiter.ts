@@ -10,8 +10,9 @@
  * Round trips: a replica that has seen its window used up refuses locally until the window ends
  * (`inMemoryBlockOnConsumed`), so waiting requests do not ask the database again meanwhile; and when it ends, the
  * requests that waited ask again one at a time (per endpoint, per replica; a new request joins the line while there
- * is one), so that once the new window is used up the rest are refused locally instead of all asking the database. (RateLimiterQueue would queue them too,
- * but a queued request cannot leave at its deadline: its expiry is in whole seconds and swept only as the queue moves.)
+ * is one), so that once the new window is used up the rest are refused locally instead of all asking the database.
+ * (RateLimiterQueue would line them up too, but a request in its queue cannot leave at its deadline: the expiry is in
+ * whole seconds, and swept only as the queue moves.)
  *
  * The database unreachable: the limits fail open to rate-limiter-flexible's `insuranceLimiter`, a RateLimiterMemory of
  * the same points and duration, so each replica then holds the limit alone (a set of N may send N times it), with a
@@ -24,6 +25,7 @@ import type { Deadline } from '../../inference/deadline';
 import type { Logger } from '../../logger';
 import { burstSize, waitForSlot, type RateLimitBackend } from './rate-limit-backend';
 import { GuardedPool, type StoreGuardOptions } from './rate-limit-store';
+import { KeyedTurns } from './keyed-turns';
 
 export const RATE_LIMIT_TABLE = 'infergate_rate_limits';
 /** The library's table keys are varchar(255). */
@@ -57,7 +59,7 @@ export class SharedRateLimiters implements RateLimitBackend {
   readonly store: GuardedPool;
   private readonly limiters = new Map<string, { perInterval: number; limiter: RateLimiterPostgres }>();
   private table: Promise<void> | undefined;
-  private readonly turns = new Turns();
+  private readonly turns = new KeyedTurns();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -105,7 +107,8 @@ export class SharedRateLimiters implements RateLimitBackend {
   /** Creates the library's table once (again after a failure, once the guard lets the database be asked). */
   private ensureTable(): Promise<void> {
     this.table ??= new Promise<void>((resolve) => {
-      new RateLimiterPostgres({ ...this.storeOptions(), points: 1, duration: 1, tableCreated: false, clearExpiredByTimeout: true }, (error) => {
+      // No background clearing of expired rows: a row is reused in place, so there are only as many as endpoints × rates.
+      new RateLimiterPostgres({ ...this.storeOptions(), points: 1, duration: 1, tableCreated: false, clearExpiredByTimeout: false }, (error) => {
         if (error) this.table = undefined;
         resolve();
       });
@@ -144,24 +147,5 @@ async function takeSlot(limiter: RateLimiterPostgres, key: string): Promise<numb
   } catch (rejection) {
     // Anything but a refusal means even the insurance failed: fail open rather than hold the request.
     return rejection instanceof RateLimiterRes ? Math.max(1, rejection.msBeforeNext) : 0;
-  }
-}
-
-/** One at a time per key: each call runs after the previous one for the same key has settled. */
-class Turns {
-  private readonly last = new Map<string, Promise<unknown>>();
-
-  busy(key: string): boolean {
-    return this.last.has(key);
-  }
-
-  take<T>(key: string, run: () => Promise<T> | T): Promise<T> {
-    const turn = (this.last.get(key) ?? Promise.resolve()).then(run);
-    const settled = turn.catch(() => {});
-    this.last.set(key, settled);
-    void settled.then(() => {
-      if (this.last.get(key) === settled) this.last.delete(key);
-    });
-    return turn;
   }
 }
