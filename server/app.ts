@@ -18,7 +18,7 @@ import { BodyBudget } from './http/body-budget';
 import { responseFormat } from './http/response-format';
 import { ProviderRegistry } from './providers/registry';
 import { ProviderHttp } from './providers/kit/http-transport';
-import { RateLimiters } from './providers/kit/rate-limiter';
+import { rateLimitBackend } from './providers/kit/rate-limit-choice';
 import { loadDocument, operationsById, type OpenApiDocument } from './openapi/document';
 import { operationTemplates, withGeneralOperationsOnLiteralPaths } from './openapi/route-templates';
 import { queryParametersByOperation, relaxedParameter } from './openapi/query-parameters';
@@ -106,7 +106,7 @@ export async function createApp(config: Config, database: SqliteDatabase, logger
   const store = await openEndpointStore(config, database, new SecretBox(loadKey(config.dataDir, config.encryptionKey)), logger);
   const document = loadDocument();
   const catalog = new ServiceCatalog(document);
-  const limiters = new RateLimiters(config.rateLimitIntervalMs);
+  const limiters = rateLimitBackend(config, logger);
   const http = new ProviderHttp(config, limiters);
   const validator = new SchemaValidator();
   const providers = new ProviderRegistry(catalog, { config, http, logger });
@@ -174,6 +174,7 @@ export async function createApp(config: Config, database: SqliteDatabase, logger
     async close() {
       await store.close();
       await http.close();
+      await limiters.close();
       await Promise.all(providers.all().map((provider) => provider.close?.()));
     },
   };

@@ -8,7 +8,7 @@ import { parseTimeValue, timeValueFromMs, type TimeValue } from '../http/time-va
 import type { Logger } from '../logger';
 import type { Metrics } from '../observability/metrics';
 import type { ProviderRegistry } from '../providers/registry';
-import type { RateLimiters } from '../providers/kit/rate-limiter';
+import type { RateLimitBackend } from '../providers/kit/rate-limit-backend';
 import type { UpstreamAllowList } from '../providers/kit/upstream-allow-list';
 import type { Operation } from '../openapi/document';
 import type { SchemaValidator } from '../openapi/schema-validator';
@@ -26,7 +26,7 @@ export interface ApiContext {
   providers: ProviderRegistry;
   validator: SchemaValidator;
   operations: Map<string, Operation>;
-  limiters: RateLimiters;
+  limiters: RateLimitBackend;
   /** Where user-supplied upstream URLs may point (INFERGATE_ALLOWED_UPSTREAM_HOSTS). */
   upstreamAllowList: UpstreamAllowList;
   logger: Logger;

@@ -13,7 +13,7 @@ import { abortableSleep } from './abortable-sleep';
 import { retryAfterMs as readRetryAfter } from './retry-after';
 import { connectionError, providerError, type ErrorContext, type FailedResponse } from './provider-error';
 import { redactSecrets } from './redact';
-import type { RateLimiters } from './rate-limiter';
+import type { RateLimitBackend } from './rate-limit-backend';
 import type { StatusPolicy } from './status-policy';
 import { withUpstreamOrigin } from './upstream-origins';
 import { noteUpstreamAttempt } from '../../observability/request-scope';
@@ -110,7 +110,7 @@ export class ProviderHttp {
 
   constructor(
     private readonly config: Config,
-    private readonly limiters: RateLimiters,
+    private readonly limiters: RateLimitBackend,
   ) {
     this.allowList = new UpstreamAllowList(config.allowedUpstreamHosts, config.upstreamOrigins);
     this.agent = new Agent({ keepAliveTimeout: 30_000, connections: config.upstreamConnections, connect: { lookup: this.allowList.lookup() } });
