@@ -9,8 +9,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  /** INFERGATE_DATABASE_URL: endpoints in this PostgreSQL database (shared by replicas) instead of the data dir's
-   * SQLite file. May carry a password: never logged as it is (server/store/postgres-pool.ts redacts it). */
+  /** INFERGATE_DATABASE_URL: endpoints and rate limits in this PostgreSQL database (shared by replicas) instead of
+   * the data dir's SQLite file and each process's own buckets. May carry a password: never logged as it is (server/store/postgres-pool.ts redacts it). */
   databaseUrl: string | undefined;
   /** INFERGATE_ENCRYPTION_KEY: the key secret settings are sealed with; unset: `encryption.key` in the data dir. */
   encryptionKey: string | undefined;
@@ -42,8 +42,6 @@ export interface Config {
   retryWindowMs: number;
   /** The window that `rate_limit.requests_per_minute` refers to: one minute, shortened in tests. */
   rateLimitIntervalMs: number;
-  /** INFERGATE_DATABASE_URL: the PostgreSQL database replicas share (rate limits); unset: each process alone. */
-  databaseUrl: string | undefined;
   shutdownTimeoutMs: number;
   upstreamConnections: number;
   /** Per service or auth endpoint, the origin its requests go to instead (INFERGATE_UPSTREAM_ORIGINS). */
@@ -168,7 +166,6 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     retryMaxDelayMs: duration(env, 'INFERGATE_RETRY_MAX_DELAY', '5s'),
     retryWindowMs: duration(env, 'INFERGATE_RETRY_WINDOW', '30s'),
     rateLimitIntervalMs: duration(env, 'INFERGATE_RATE_LIMIT_INTERVAL', '1m'),
-    databaseUrl: env.INFERGATE_DATABASE_URL,
     shutdownTimeoutMs: duration(env, 'INFERGATE_SHUTDOWN_TIMEOUT', '30s'),
     upstreamConnections: integer(env, 'INFERGATE_UPSTREAM_CONNECTIONS', 64),
     upstreamOrigins: parseUpstreamOrigins(env.INFERGATE_UPSTREAM_ORIGINS),

@@ -2,11 +2,11 @@
  * DELETE handlers do: token caches and local deployments follow an update; a deletion (or a re-creation under another
  * service or task type) also drops the rate-limit bucket and what the service held for the old endpoint. */
 import type { Logger } from '../logger';
-import type { RateLimiters } from '../providers/kit/rate-limiter';
+import type { RateLimitBackend } from '../providers/kit/rate-limit-backend';
 import type { ProviderRegistry } from '../providers/registry';
 import type { EndpointChange, EndpointStore } from '../store/endpoint-store';
 
-export function followRemoteChanges(store: EndpointStore, providers: ProviderRegistry, limiters: RateLimiters, logger: Logger): void {
+export function followRemoteChanges(store: EndpointStore, providers: ProviderRegistry, limiters: RateLimitBackend, logger: Logger): void {
   store.onRemoteChange(({ inferenceId, before, after }: EndpointChange) => {
     logger.info({ inferenceId, change: !before ? 'created' : after ? 'updated' : 'deleted' }, 'inference endpoint changed by another replica');
     // Created elsewhere: nothing here holds state for it yet.

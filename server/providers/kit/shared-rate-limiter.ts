@@ -24,6 +24,7 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-lim
 import type { Deadline } from '../../inference/deadline';
 import type { Logger } from '../../logger';
 import { burstSize, waitForSlot, type RateLimitBackend } from './rate-limit-backend';
+import { createPostgresPool } from '../../store/postgres-pool';
 import { GuardedPool, type StoreGuardOptions } from './rate-limit-store';
 import { KeyedTurns } from './keyed-turns';
 
@@ -71,9 +72,7 @@ export class SharedRateLimiters implements RateLimitBackend {
 
   /** A backend with a pool of its own on `databaseUrl`, ended by `close`. */
   static connect(databaseUrl: string, options: SharedRateLimitOptions): SharedRateLimiters {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
-    // An idle connection the server drops is reported here; unheard, it would end the process.
-    pool.on('error', () => {});
+    const pool = createPostgresPool({ databaseUrl }, options.logger, { connectionTimeoutMillis: 5000 });
     const password = URL.canParse(databaseUrl) ? decodeURIComponent(new URL(databaseUrl).password) : '';
     return new SharedRateLimiters(pool, { ...options, guard: { ...options.guard, secrets: { password } } }, true);
   }
