@@ -1,10 +1,12 @@
 /**
- * Rate limits shared across replicas: three infergate processes, each with its own data directory, the same Llama
- * endpoint created on each with a rate_limit, all sending to one mock upstream and counting in one PostgreSQL
+ * Rate limits shared across replicas: three infergate processes, each with its own data directory, sharing one
+ * PostgreSQL database for endpoints and limits: a Llama endpoint with a rate_limit created on one (and seen by all),
+ * all sending to one mock upstream and counting in one PostgreSQL
  * database. Hammered together, the upstream sees no more requests than the one limit allows; waiting requests get
  * through or get Elasticsearch's 429 at their deadline; an _update of requests_per_minute on each takes effect.
  * The interval is shortened to 3 s (INFERGATE_RATE_LIMIT_INTERVAL), so a rate of 30 means bursts of 10 a second.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import type { OpenAiWireMock } from '../../support/mock-provider/openai-wire-moc
 import { startMockLlama } from '../llama/mock-llama';
 import { killSpawnedServers, spawnServer, type ChildServer } from '../../support/child-server';
 import { postgresBin, startPostgres, type TestPostgres } from '../../support/postgres-server';
+import { waitFor } from '../../support/wait-for';
 import { windowFor } from '../../../server/providers/kit/shared-rate-limiter';
 
 const REPLICAS = 3;
@@ -20,6 +23,8 @@ const INTERVAL_MS = 3000;
 const TIMEOUT = { label: '2s', ms: 2000 };
 const ID = 'shared-llama';
 const WARM_UP_ID = 'warm-up';
+// Replicas sharing a database seal secrets with one key.
+const ENCRYPTION_KEY = randomBytes(32).toString('hex');
 
 const available = postgresBin() !== undefined;
 if (!available && process.env.CI === 'true') throw new Error('CI=true but no PostgreSQL binaries (apt-get install postgresql)');
@@ -86,6 +91,7 @@ function report(label: string, perMinute: number, run: Awaited<ReturnType<typeof
         return spawnServer({
           INFERGATE_DATA_DIR: dataDir,
           INFERGATE_DATABASE_URL: postgres.url,
+          INFERGATE_ENCRYPTION_KEY: ENCRYPTION_KEY,
           INFERGATE_UPSTREAM_ORIGINS: `llama=${mock.url}`,
           INFERGATE_RATE_LIMIT_INTERVAL: `${INTERVAL_MS}ms`,
           INFERGATE_SKIP_VALIDATION: 'true',
@@ -94,18 +100,19 @@ function report(label: string, perMinute: number, run: Awaited<ReturnType<typeof
         });
       }),
     );
+    for (const [id, perMinute] of [[ID, 30], [WARM_UP_ID, 100_000]] as const) {
+      const put = await fetch(`${replicas[0].url}/_inference/text_embedding/${id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          service: 'llama',
+          service_settings: { url: 'http://localhost:8321/v1/inference/embeddings', model_id: 'm', dimensions: 384, rate_limit: { requests_per_minute: perMinute } },
+        }),
+      });
+      expect(put.status).toBe(200);
+      for (const replica of replicas) await waitFor(async () => (await fetch(`${replica.url}/_inference/${id}`)).status === 200, 10_000, `${id} on ${replica.url}`, 20);
+    }
     for (const replica of replicas) {
-      for (const [id, perMinute] of [[ID, 30], [WARM_UP_ID, 100_000]] as const) {
-        const put = await fetch(`${replica.url}/_inference/text_embedding/${id}`, {
-          method: 'PUT',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            service: 'llama',
-            service_settings: { url: 'http://localhost:8321/v1/inference/embeddings', model_id: 'm', dimensions: 384, rate_limit: { requests_per_minute: perMinute } },
-          }),
-        });
-        expect(put.status).toBe(200);
-      }
       // The first calls of a fresh process (module loading, the table, the pool's connections) on another endpoint,
       // so that the limited one starts its first window inside the run.
       for (let i = 0; i < 3; i++) expect((await Promise.all(Array.from({ length: 4 }, () => embed(replica, WARM_UP_ID)))).map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
@@ -149,15 +156,18 @@ function report(label: string, perMinute: number, run: Awaited<ReturnType<typeof
     expect(run.answers.length).toBeGreaterThan(run.upstream.length);
   }, 60_000);
 
-  test('an _update of requests_per_minute on each replica takes effect', async () => {
-    for (const replica of replicas) {
-      const updated = await fetch(`${replica.url}/_inference/${ID}/_update`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ service_settings: { rate_limit: { requests_per_minute: 90 } } }),
-      });
-      expect(updated.status).toBe(200);
-    }
+  test('an _update of requests_per_minute on one replica takes effect on all', async () => {
+    const updated = await fetch(`${replicas[0].url}/_inference/${ID}/_update`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ service_settings: { rate_limit: { requests_per_minute: 90 } } }),
+    });
+    expect(updated.status).toBe(200);
+    const rateOn = async (replica: ChildServer) => {
+      const body = (await (await fetch(`${replica.url}/_inference/${ID}`)).json()) as { endpoints: Array<{ service_settings: { rate_limit?: { requests_per_minute?: number } } }> };
+      return body.endpoints[0]?.service_settings.rate_limit?.requests_per_minute;
+    };
+    for (const replica of replicas) await waitFor(async () => (await rateOn(replica)) === 90, 10_000, `the new rate on ${replica.url}`, 20);
     const run = await hammer(replicas, mock, 3000);
     const { points, windowMs } = report('after _update', 90, run);
     expectHeld(run, points, windowMs);
