@@ -56,8 +56,12 @@ export function drained(response: Response): Promise<void> {
   });
 }
 
-/** Writes one event; when the client is slower than the provider, waits until it has taken it. Not reading on
- * meanwhile is the back-pressure: the provider's body is not read, so its socket fills and the provider waits. */
+/** Writes one event; false when the client is slower than the provider and should be waited for (`drained`). */
+export function writeFrame(response: Response, event: 'message' | 'error', data: unknown, framing: EventFraming): boolean {
+  return response.write(framing.frame(event, data)) || response.destroyed;
+}
+
+/** Writes one event and, when the client is slower than the provider, waits until it has taken it. */
 export async function writeEvent(response: Response, event: 'message' | 'error', data: unknown, framing: EventFraming = ELASTICSEARCH_FRAMING): Promise<void> {
-  if (!response.write(framing.frame(event, data)) && !response.destroyed) await drained(response);
+  if (!writeFrame(response, event, data, framing)) await drained(response);
 }

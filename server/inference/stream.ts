@@ -5,11 +5,15 @@
  *
  * The hot path allocates what each frame needs and no more: one abort listener per stream (not per event), the
  * deadline's timer refreshed in place, and a normal end creates no Error (the deadline is disposed, not aborted).
+ *
+ * Back-pressure: while the client has not taken what was written, the source is not pulled, so the provider's body
+ * is not read, its socket fills and the provider waits. That wait is the client's, not a gap of the provider's: the
+ * deadline stands still meanwhile.
  */
 import { noteErrorType } from '../observability/request-scope';
 import type { Response } from 'express';
 import type { EsError } from '../http/errors';
-import { DONE, ELASTICSEARCH_FRAMING, setEventStreamHeaders, writeEvent, type EventFraming } from '../http/sse';
+import { DONE, ELASTICSEARCH_FRAMING, drained, setEventStreamHeaders, writeEvent, writeFrame, type EventFraming } from '../http/sse';
 import type { CallContext } from './call-context';
 import { callError } from './call';
 
@@ -54,7 +58,11 @@ export async function relayStream<T>(
       if (!started) setEventStreamHeaders(response, 200);
       started = true;
       call.deadline.restart();
-      await writeEvent(response, 'message', next.value, framing);
+      if (!writeFrame(response, 'message', next.value, framing)) {
+        call.deadline.dispose();
+        await drained(response);
+        call.deadline.restart();
+      }
     }
     call.deadline.dispose();
     if (!started) setEventStreamHeaders(response, 200);
