@@ -7,6 +7,7 @@ import { timerDelay } from '../http/timer-delay';
 export class Deadline {
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
+  private disposed = false;
   private expiresAt: number;
   timedOut = false;
 
@@ -27,15 +28,18 @@ export class Deadline {
     return Math.max(0, this.expiresAt - Date.now());
   }
 
-  /** Gives the call a fresh budget of the same length (streams: each gap between events). */
+  /** Gives the call a fresh budget of the same length (streams: each gap between events). The live timer is
+   * refreshed in place: no new timer per event. */
   restart(): void {
     this.expiresAt = Date.now() + this.timeout.ms;
-    this.arm(this.timeout.ms);
+    if (this.timer && !this.disposed) this.timer.refresh();
+    else this.arm(this.timeout.ms);
   }
 
-  /** No more timing out: the result is being delivered. */
+  /** No more timing out: the result is being delivered. Nothing is aborted (an abort would make an Error). */
   dispose(): void {
     clearTimeout(this.timer);
+    this.disposed = true;
   }
 
   abort(reason?: unknown): void {
@@ -49,6 +53,7 @@ export class Deadline {
 
   private arm(ms: number): void {
     clearTimeout(this.timer);
+    this.disposed = false;
     this.timer = setTimeout(() => {
       this.timedOut = true;
       this.controller.abort(this.timeoutError());

@@ -8,6 +8,7 @@ import { shortestFloat32 } from '../../inference/float32-format';
 import { chatCompletionResponseSchema, embeddingsResponseSchema } from '../openai-compatible/schemas';
 import type { CompletionResult, RerankResult, SparseEmbeddingResult } from '../types';
 import { untranslatable } from './errors';
+import { chosenUnion } from '../kit/chosen-union';
 
 const float = z.number().transform(shortestFloat32);
 const byte = z.number().int().min(-128).max(127);
@@ -39,7 +40,10 @@ const completionSchema = z.object({ completion: z.array(z.object({ result: z.str
 
 /** A streamed completion chunk: `completion` a list of deltas, or one (Elasticsearch takes a single value too). */
 const deltaSchema = z.object({ delta: z.string() }).strict();
-export const elasticCompletionChunkSchema = z.object({ completion: z.union([z.array(deltaSchema), deltaSchema]) }).strict();
+const deltasSchema = z.array(deltaSchema);
+export const elasticCompletionChunkSchema = z
+  .object({ completion: chosenUnion((value) => (Array.isArray(value) ? deltasSchema : deltaSchema), 'a list of deltas or one') })
+  .strict();
 
 function parse<S extends z.ZodTypeAny>(text: string, schema: S, what: string): z.infer<S> {
   let json: unknown;

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { CallContext } from '../../inference/call-context';
 import { awsJsonEvents } from '../kit/aws/event-stream';
+import { keyedUnion } from '../kit/chosen-union';
 import type { EventStreamOptions, ProviderClient, RequestOptions } from '../kit/provider-client';
 import { runtimeUrl, signerOf } from './endpoint';
 import { bedrockErrorDetails, bedrockStatusPolicy, bedrockStreamError } from './errors';
@@ -42,8 +43,9 @@ export const converseAnswer = z
 
 const eventOf = <K extends string, T extends z.ZodTypeAny>(name: K, payload: T) => z.object({ [name]: payload } as Record<K, T>).strict();
 
-/** The events of a ConverseStream; an exception message fits none and is read by bedrockStreamError. */
-export const converseStreamEvent = z.union([
+/** The events of a ConverseStream, told apart by their key; an exception message fits none and is read by
+ * bedrockStreamError. */
+export const converseStreamEvent = keyedUnion([
   eventOf('messageStart', z.object({ role: z.string() }).passthrough()),
   eventOf(
     'contentBlockStart',

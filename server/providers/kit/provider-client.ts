@@ -14,6 +14,7 @@ import { connectionError, emptyResponse, streamedProviderError, unreadableRespon
 import type { StatusPolicy } from './status-policy';
 import { nonBlankLines } from './upstream-lines';
 import { sseData } from './upstream-sse';
+import { streamedBody } from './upstream-body';
 
 export interface ProviderClientConfig {
   /** The service's name (as in the spec): the key of its upstream origin. */
@@ -155,11 +156,12 @@ export class ProviderClient {
     const { response, target } = await this.http.post(scope, call, async (response, target) => ({ response, target }));
     const done = options.doneData?.toLowerCase();
     const streamError = options.streamError ?? scope.errors.errorDetails ?? genericErrorDetails;
+    const upstream = streamedBody(response.body);
+    let completed = false;
     try {
-      const frames = framesOf(response.body, options.framing);
-      for await (const data of frames) {
+      for await (const data of framesOf(upstream.chunks, options.framing)) {
         if (data === '') continue;
-        if (done !== undefined && data.toLowerCase() === done) return;
+        if (done !== undefined && data.length === done.length && data.toLowerCase() === done) break;
         let json: unknown;
         try {
           json = JSON.parse(data);
@@ -167,16 +169,17 @@ export class ProviderClient {
           throw streamedProviderError(streamError(undefined, data), scope.errors);
         }
         const parsed = schema.safeParse(json);
-        if (parsed.success) {
-          yield parsed.data as z.infer<S>;
-          continue;
-        }
-        throw streamedProviderError(streamError(json, data) ?? { message: data }, scope.errors);
+        if (!parsed.success) throw streamedProviderError(streamError(json, data) ?? { message: data }, scope.errors);
+        yield parsed.data as z.infer<S>;
       }
+      completed = true;
     } catch (error) {
       // A connection that fails mid-body is the provider's failure (naming the endpoint), not ours.
       if (error instanceof EsError || scope.deadline.signal.aborted) throw error;
       throw connectionError(scope.errors, target, error);
+    } finally {
+      // Also when the consumer stops early (its client went away): then `completed` is false.
+      upstream.finish(completed);
     }
   }
 

@@ -2,9 +2,14 @@
 import type { ChatCompletion, ChatCompletionChunk } from '../types';
 import type { ChatChunk, ChatCompletionResponse, Usage } from './schemas';
 
-/** Drops nulls and undefined, keeping the key order given. */
+/** Drops nulls and undefined, keeping the key order given (a loop: this runs several times on every chunk). */
 function compact<T extends Record<string, unknown>>(entries: T): Partial<T> {
-  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== null && value !== undefined)) as Partial<T>;
+  const kept: Record<string, unknown> = {};
+  for (const key in entries) {
+    const value = entries[key];
+    if (value !== null && value !== undefined) kept[key] = value;
+  }
+  return kept as Partial<T>;
 }
 
 export function toChunk(chunk: ChatChunk): ChatCompletionChunk {
