@@ -1,197 +1,166 @@
 /**
- * npm run bench:local [model-directory] — throughput and latency of the local engine through HTTP, against the
- * ceiling of the same model driven in-process.
+ * npm run bench:local [model-directory] — the local engine against the ceiling and a transformers.js peer, on the
+ * same model files, measured in interleaved rounds (medians printed).
  *
- * 1. ceiling: tokenise + run + pool in a tight loop in this process (no HTTP, no queue), batches of BENCH_BATCH_SIZE,
- *    one session with as many threads as the deployment has in all (allocations x threads);
- * 2. HTTP, BENCH_CLIENTS concurrent clients each sending one sentence per request (the server batches them);
- * 3. HTTP, 2 clients each sending BENCH_LARGE_BATCH sentences per request.
- * Prints tokens/s and latency percentiles of each and the ratio of each HTTP figure to the ceiling. The server
- * runs as a child process (`tsx server/main.ts`) so that the load generator does not share its event loop.
- * Options (environment): BENCH_SECONDS (per scenario, default 10), BENCH_CLIENTS (32), BENCH_LARGE_BATCH (256),
- * BENCH_ALLOCATIONS (1), BENCH_THREADS (the machine's cores), BENCH_BATCH_SIZE (32, also the server's
- * INFERGATE_MAX_BATCH_SIZE), INFERGATE_MODELS_DIR (../shared/models). Default model: synthetic-bert-l4-h128.
+ * Peers: the ceiling (scripts/bench/local-ceiling.ts: the model driven in this process, best layout of the cores);
+ * infergate (built, `node dist/server/main.js`, its own process) through HTTP; @huggingface/transformers loaded
+ * offline from the same files behind a minimal node:http server (scripts/bench/transformers-server.ts).
+ * Scenarios: BENCH_CLIENTS (32) concurrent clients of one sentence each; 2 clients of BENCH_LARGE_BATCH (256)
+ * sentences; one sentence at a time (p50 latency and CPU per input, the kernel's count for the server process).
+ * Also: infergate's resident memory per allocation and its batches. Options (environment): BENCH_SECONDS (per
+ * measurement, 5), BENCH_ROUNDS (3), BENCH_ALLOCATIONS and BENCH_THREADS (infergate's deployment; default one
+ * 1-thread allocation per core), BENCH_BATCH_SIZE (32: the ceiling's batches, infergate's INFERGATE_MAX_BATCH_SIZE),
+ * BENCH_BUILD=0 to skip `npm run build`, INFERGATE_MODELS_DIR (../shared/models). Default model all-minilm-l6-v2-int8.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { Pool } from 'undici';
 import { ModelLibrary } from '../server/engine/model-library';
-import { ModelRunner } from '../server/engine/model-runner';
-import { ModelTokenizer } from '../server/engine/model-tokenizer';
 import { maxSequenceLength, readModelFiles } from '../server/engine/model-files';
+import { ModelTokenizer } from '../server/engine/model-tokenizer';
+import { Ceiling, coreLayouts, layoutName } from './bench/local-ceiling';
+import { drive, type Figures, HttpPeer, median, sentences } from './bench/local-load';
+import { ROOT, startProcess } from './bench/processes';
 
-const MODEL = process.argv[2] ?? process.env.BENCH_MODEL ?? 'synthetic-bert-l4-h128';
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const MODEL = process.argv[2] ?? process.env.BENCH_MODEL ?? 'all-minilm-l6-v2-int8';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const LARGE_BATCH = Number(process.env.BENCH_LARGE_BATCH ?? 256);
-const ALLOCATIONS = Number(process.env.BENCH_ALLOCATIONS ?? 1);
-const THREADS = Number(process.env.BENCH_THREADS ?? availableParallelism());
+const ALLOCATIONS = Number(process.env.BENCH_ALLOCATIONS ?? availableParallelism());
+const THREADS = Number(process.env.BENCH_THREADS ?? 1);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 32);
-const MODELS_DIR = process.env.INFERGATE_MODELS_DIR ?? '../shared/models';
+const MODELS_DIR = path.resolve(process.env.INFERGATE_MODELS_DIR ?? path.join(ROOT, '../shared/models'));
+const TRANSFORMERS_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'];
 
-const WORDS = (
-  'the search engine ranks documents by relevance to a query and users read the first results carefully while ' +
-  'vectors capture meaning beyond exact words so similar questions find similar answers in large collections of ' +
-  'text about science history sport music travel cooking weather markets health software languages and cities'
-).split(' ');
+const corpus = sentences(4096);
+const pick = (offset: number, count: number) => Array.from({ length: count }, (_, index) => corpus[(offset + index) % corpus.length]);
 
-/** Deterministic sentences of 8 to 24 words. */
-function sentences(count: number): string[] {
-  let seed = 42;
-  const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  return Array.from({ length: count }, () => {
-    const length = 8 + Math.floor(next() * 17);
-    return Array.from({ length }, () => WORDS[Math.floor(next() * WORDS.length)]).join(' ') + '.';
+/** The layout transformers.js expects (onnx/model.onnx beside the configs), as symlinks to the model's own files. */
+function transformersLayout(modelDir: string, root: string): void {
+  const dir = path.join(root, MODEL);
+  mkdirSync(path.join(dir, 'onnx'), { recursive: true });
+  for (const file of TRANSFORMERS_FILES) if (existsSync(path.join(modelDir, file))) symlinkSync(path.join(modelDir, file), path.join(dir, file));
+  symlinkSync(path.join(modelDir, 'model.onnx'), path.join(dir, 'onnx', 'model.onnx'));
+}
+
+async function startInfergate(dataDir: string): Promise<HttpPeer> {
+  const server = await startProcess('node', ['dist/server/main.js'], 'PORT', {
+    INFERGATE_DATA_DIR: dataDir,
+    INFERGATE_MODELS_DIR: MODELS_DIR,
+    INFERGATE_LOG_LEVEL: 'warn',
+    INFERGATE_MAX_BATCH_SIZE: String(BATCH_SIZE),
   });
+  return new HttpPeer('infergate', server, '/_inference/bench', CLIENTS + 2);
 }
 
-interface Figures {
-  tokensPerSecond: number;
-  inputsPerSecond: number;
-  latencies: number[];
+/** PUTs the endpoint; returns the server's resident memory per allocation (bytes) once the model ran. */
+async function deploy(infergate: HttpPeer): Promise<number> {
+  const before = infergate.rssBytes();
+  const response = await fetch(`${infergate.server.url}/_inference/text_embedding/bench`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ service: 'elasticsearch', service_settings: { model_id: MODEL, num_threads: THREADS, num_allocations: ALLOCATIONS } }),
+  });
+  if (response.status !== 200) throw new Error(`PUT answered ${response.status}: ${await response.text()}`);
+  // Every allocation loads its model, then runs a full batch (its arena grows to a batch's size).
+  while ((await nodeStats(infergate)).allocation_count < ALLOCATIONS) await new Promise((resolve) => setTimeout(resolve, 200));
+  await Promise.all(Array.from({ length: ALLOCATIONS * 2 }, (_, index) => infergate.embed(pick(index * BATCH_SIZE, BATCH_SIZE))));
+  return (infergate.rssBytes() - before) / ALLOCATIONS;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-function report(label: string, figures: Figures, ceiling?: Figures): void {
-  const sorted = [...figures.latencies].sort((a, b) => a - b);
-  const ratio = ceiling ? `   ${((100 * figures.tokensPerSecond) / ceiling.tokensPerSecond).toFixed(1)}% of ceiling` : '';
-  console.log(
-    `${label.padEnd(34)} ${Math.round(figures.tokensPerSecond).toString().padStart(7)} tokens/s ${figures.inputsPerSecond.toFixed(0).padStart(6)} inputs/s` +
-      `   latency p50 ${percentile(sorted, 50).toFixed(1)} ms  p95 ${percentile(sorted, 95).toFixed(1)} ms  p99 ${percentile(sorted, 99).toFixed(1)} ms${ratio}`,
-  );
+async function nodeStats(infergate: HttpPeer) {
+  const stats = (await (await fetch(`${infergate.server.url}/_ml/trained_models/bench/_stats`)).json()) as {
+    trained_model_stats: { deployment_stats: { nodes: { batch_count: number; average_batch_size: number; inference_count: number }[]; allocation_status?: { allocation_count: number } } }[];
+  };
+  const deployment = stats.trained_model_stats[0].deployment_stats;
+  return { ...deployment.nodes[0], allocation_count: deployment.allocation_status?.allocation_count ?? 0 };
 }
 
-/** Runs `work` from `workers` concurrent loops for SECONDS; each call reports the tokens it processed. */
-async function drive(workers: number, work: (worker: number, round: number) => Promise<{ tokens: number; inputs: number }>): Promise<Figures> {
-  const deadline = performance.now() + SECONDS * 1000;
-  const started = performance.now();
-  let tokens = 0;
-  let inputs = 0;
-  const latencies: number[] = [];
-  await Promise.all(
-    Array.from({ length: workers }, async (_, worker) => {
-      for (let round = 0; performance.now() < deadline; round++) {
-        const begin = performance.now();
-        const done = await work(worker, round);
-        latencies.push(performance.now() - begin);
-        tokens += done.tokens;
-        inputs += done.inputs;
+type Scenario = 'singles' | 'large' | 'sequential';
+const results = new Map<string, Figures[]>();
+/** infergate's mean batch size in each scenario, per round. */
+const batchSizes = new Map<Scenario, number[]>();
+const record = (key: string, figures: Figures) => results.set(key, [...(results.get(key) ?? []), figures]);
+const medianOf = (key: string, field: keyof Figures) => median((results.get(key) ?? []).map((figures) => figures[field]));
+
+async function measurePeer(peer: HttpPeer, scenario: Scenario): Promise<Figures> {
+  const cpu = () => peer.server.cpuSeconds();
+  if (scenario === 'singles') return drive(CLIENTS, SECONDS, (client, round) => peer.embed(pick(client * 997 + round, 1)), cpu);
+  if (scenario === 'large') return drive(2, SECONDS, (client, round) => peer.embed(pick((client * 31 + round) * LARGE_BATCH, LARGE_BATCH)), cpu);
+  return drive(1, SECONDS, (_, round) => peer.embed(pick(round, 1)), cpu);
+}
+
+async function round(index: number, ceiling: Ceiling, peers: HttpPeer[]): Promise<void> {
+  // Which peer goes first rotates from round to round, so that neither always meets the machine's other load first.
+  const ordered = index % 2 === 0 ? peers : [...peers].reverse();
+  for (const layout of coreLayouts()) {
+    record(`ceiling ${layoutName(layout)}`, await ceiling.throughput(layoutName(layout), SECONDS, (client, r) => pick((client * 53 + r) * BATCH_SIZE, BATCH_SIZE)));
+  }
+  for (const scenario of ['singles', 'large', 'sequential'] as Scenario[]) {
+    for (const peer of ordered) {
+      const before = peer.name === 'infergate' ? await nodeStats(peer) : undefined;
+      record(`${peer.name} ${scenario}`, await measurePeer(peer, scenario));
+      if (before) {
+        const after = await nodeStats(peer);
+        batchSizes.set(scenario, [...(batchSizes.get(scenario) ?? []), (after.inference_count - before.inference_count) / (after.batch_count - before.batch_count)]);
       }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { tokensPerSecond: tokens / seconds, inputsPerSecond: inputs / seconds, latencies };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServerProcess(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', 'server', 'main.ts')], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      INFERGATE_DATA_DIR: dataDir,
-      INFERGATE_MODELS_DIR: MODELS_DIR,
-      INFERGATE_LOG_LEVEL: 'warn',
-      INFERGATE_MAX_BATCH_SIZE: String(BATCH_SIZE),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/`);
-      return child;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  child.kill();
-  throw new Error('the server did not start');
+  for (const threads of ceiling.sessionThreads) record(`ceiling sequential ${threads}`, await ceiling.sequential(threads, SECONDS, (r) => pick(r, 1)[0]));
+  console.log(`round ${index + 1}/${ROUNDS} done`);
 }
 
-async function request(pool: Pool, method: string, pathName: string, body: unknown): Promise<unknown> {
-  const response = await pool.request({ method: method as 'POST', path: pathName, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await response.body.text();
-  if (response.statusCode !== 200) throw new Error(`${method} ${pathName} answered ${response.statusCode}: ${text}`);
-  return JSON.parse(text);
+function summary(): void {
+  const best = (prefix: string, field: keyof Figures, pickBest: (a: number, b: number) => number) =>
+    [...results.keys()].filter((key) => key.startsWith(prefix)).map((key) => ({ key, value: medianOf(key, field) })).reduce((a, b) => (pickBest(a.value, b.value) === a.value ? a : b));
+  const throughputCeiling = best('ceiling ', 'inputsPerSecond', Math.max);
+  const latencyCeiling = best('ceiling sequential', 'p50', Math.min);
+  const fmt = (value: number, digits = 0) => value.toFixed(digits).padStart(8);
+  console.log(`\nmedians of ${ROUNDS} rounds (the machine's other load included)`);
+  for (const key of results.keys()) {
+    console.log(`${key.padEnd(28)} ${fmt(medianOf(key, 'inputsPerSecond'))} inputs/s   p50 ${fmt(medianOf(key, 'p50'), 2)} ms   CPU ${fmt(medianOf(key, 'cpuMsPerInput'), 2)} ms/input`);
+  }
+  const ratio = (a: number, b: number) => (a / b).toFixed(2) + 'x';
+  const ips = (key: string) => medianOf(key, 'inputsPerSecond');
+  console.log(`\nceiling: ${throughputCeiling.key} (${Math.round(throughputCeiling.value)} inputs/s); latency ceiling: ${latencyCeiling.key} (p50 ${latencyCeiling.value.toFixed(2)} ms)`);
+  console.log(`${CLIENTS} single-sentence clients: infergate ${ratio(ips('infergate singles'), throughputCeiling.value)} the ceiling (target >= 0.9x), ${ratio(ips('infergate singles'), ips('transformers.js singles'))} transformers.js over HTTP (target >= 2x)`);
+  console.log(`large batches: infergate ${ratio(ips('infergate large'), throughputCeiling.value)} the ceiling (target >= 0.9x), ${ratio(ips('infergate large'), ips('transformers.js large'))} transformers.js over HTTP`);
+  console.log(`one sentence at a time: p50 infergate ${ratio(medianOf('infergate sequential', 'p50'), latencyCeiling.value)} the ceiling's (target <= 1.2x), transformers.js over HTTP ${ratio(medianOf('transformers.js sequential', 'p50'), latencyCeiling.value)}`);
+  console.log(`CPU per input at one request at a time: infergate ${ratio(medianOf('infergate sequential', 'cpuMsPerInput'), medianOf('transformers.js sequential', 'cpuMsPerInput'))} transformers.js's (target <= 1x)`);
 }
 
 async function main(): Promise<void> {
-  const model = new ModelLibrary(MODELS_DIR.split(path.delimiter).map((dir) => path.resolve(dir))).find(MODEL);
+  const model = new ModelLibrary(MODELS_DIR.split(path.delimiter)).find(MODEL);
   if (!model) throw new Error(`no model directory [${MODEL}] in ${MODELS_DIR}`);
   const files = readModelFiles(model.dir);
   const tokenizer = new ModelTokenizer(files.tokenizer, files.tokenizerConfig, maxSequenceLength(files));
-  const corpus = sentences(4096);
-  const tokenCounts = new Map(corpus.map((text) => [text, tokenizer.encode([{ text }]).lengths[0]]));
-  const tokensOf = (texts: string[]) => texts.reduce((sum, text) => sum + tokenCounts.get(text)!, 0);
-  const pick = (offset: number, count: number) => Array.from({ length: count }, (_, index) => corpus[(offset + index) % corpus.length]);
-  const meanTokens = tokensOf(corpus) / corpus.length;
+  const meanTokens = corpus.reduce((sum, text) => sum + tokenizer.encode([{ text }]).lengths[0], 0) / corpus.length;
+  console.log(`model ${MODEL} (${model.dir}); ${availableParallelism()} cores; Node ${process.version}; sentences of ${meanTokens.toFixed(1)} tokens on average`);
+  console.log(`infergate: ${ALLOCATIONS} allocation(s) x ${THREADS} thread(s), batches of up to ${BATCH_SIZE}; ${SECONDS}s per measurement, ${ROUNDS} rounds`);
 
-  console.log(`model ${MODEL} (${model.dir}); ${availableParallelism()} cores; Node ${process.version}`);
-  console.log(
-    `sentences of ${meanTokens.toFixed(1)} tokens on average; ${SECONDS}s per scenario; server: ${ALLOCATIONS} allocation(s) x ${THREADS} thread(s), batches of up to ${BATCH_SIZE}`,
+  if (process.env.BENCH_BUILD !== '0') execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  const scratch = mkdtempSync(path.join(tmpdir(), 'infergate-bench-local-'));
+  transformersLayout(model.dir, path.join(scratch, 'transformers'));
+  const ceiling = await Ceiling.load(model.dir, coreLayouts());
+  const infergate = await startInfergate(path.join(scratch, 'data'));
+  const transformers = new HttpPeer(
+    'transformers.js',
+    await startProcess('node', ['--import', 'tsx', 'scripts/bench/transformers-server.ts'], 'PORT', { BENCH_TRANSFORMERS_DIR: path.join(scratch, 'transformers'), BENCH_TRANSFORMERS_MODEL: MODEL }),
+    '/',
+    CLIENTS + 2,
   );
-
-  // The ceiling gets every core the deployment gets (allocations x threads), in one session.
-  const ceilingThreads = ALLOCATIONS * THREADS;
-  const runner = await ModelRunner.load(model.dir, ceilingThreads);
-  if (runner.plan.taskType === 'rerank') throw new Error('pick an embedding model: this benchmark sends single texts');
-  await runner.run(pick(0, BATCH_SIZE).map((text) => ({ text })));
-  const ceiling = await drive(1, async (_, round) => {
-    const texts = pick(round * BATCH_SIZE, BATCH_SIZE);
-    await runner.run(texts.map((text) => ({ text })));
-    return { tokens: tokensOf(texts), inputs: texts.length };
-  });
-  await runner.release();
-  report(`in-process ceiling (${ceilingThreads} thr, batch ${BATCH_SIZE})`, ceiling);
-
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'infergate-bench-local-'));
-  const port = await freePort();
-  const server = await startServerProcess(port, dataDir);
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CLIENTS + 2 });
   try {
-    const taskType = runner.plan.taskType;
-    await request(pool, 'PUT', `/_inference/${taskType}/bench`, {
-      service: 'elasticsearch',
-      service_settings: { model_id: MODEL, num_threads: THREADS, num_allocations: ALLOCATIONS },
-    });
-    await request(pool, 'POST', '/_inference/bench', { input: pick(0, BATCH_SIZE) });
-
-    const singles = await drive(CLIENTS, async (worker, round) => {
-      const texts = pick(worker * 997 + round, 1);
-      await request(pool, 'POST', '/_inference/bench', { input: texts });
-      return { tokens: tokensOf(texts), inputs: 1 };
-    });
-    report(`HTTP, ${CLIENTS} clients x 1 sentence`, singles, ceiling);
-
-    const large = await drive(2, async (worker, round) => {
-      const texts = pick((worker * 31 + round) * LARGE_BATCH, LARGE_BATCH);
-      await request(pool, 'POST', '/_inference/bench', { input: texts });
-      return { tokens: tokensOf(texts), inputs: texts.length };
-    });
-    report(`HTTP, 2 clients x ${LARGE_BATCH} sentences`, large, ceiling);
-
-    const stats = (await request(pool, 'GET', '/_ml/trained_models/bench/_stats', undefined)) as {
-      trained_model_stats: { deployment_stats: { nodes: { batch_count: number; average_batch_size: number; padding_ratio: number }[] } }[];
-    };
-    const node = stats.trained_model_stats[0].deployment_stats.nodes[0];
-    console.log(`server batches: ${node.batch_count}, average size ${node.average_batch_size}, padding ratio ${node.padding_ratio}`);
+    const rssPerAllocation = await deploy(infergate);
+    await transformers.embed(pick(0, BATCH_SIZE));
+    console.log(`infergate resident memory per allocation: ${(rssPerAllocation / 2 ** 20).toFixed(1)} MiB (model file ${(statSync(files.modelPath).size / 2 ** 20).toFixed(1)} MiB)`);
+    for (let index = 0; index < ROUNDS; index++) await round(index, ceiling, [infergate, transformers]);
+    summary();
+    console.log(`infergate's mean batch size: ${[...batchSizes].map(([scenario, sizes]) => `${scenario} ${median(sizes).toFixed(1)}`).join(', ')}`);
   } finally {
-    await pool.close();
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+    await Promise.all([infergate.close(), transformers.close(), ceiling.close()]);
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 

@@ -2,6 +2,7 @@
  * model inference never holds up the server's event loop. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ModelRunner } from './model-runner';
+import { transferables } from './packed-results';
 import type { AllocationWorkerData, FromWorker, ToWorker } from './worker-protocol';
 
 const port = parentPort!;
@@ -19,8 +20,8 @@ ModelRunner.load(dir, threads).then(
     port.on('message', (message: ToWorker) => {
       if (message.type !== 'run') return;
       const started = performance.now();
-      runner.run(message.items).then(
-        (outcome) => send({ type: 'done', id: message.id, outcome, ms: performance.now() - started }),
+      runner.runPacked(message.items).then(
+        (outcome) => port.postMessage({ type: 'done', id: message.id, outcome, ms: performance.now() - started } satisfies FromWorker, transferables(outcome)),
         (error: Error) => send({ type: 'error', id: message.id, message: error.message }),
       );
     });

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { ModelPlan } from './model-plan';
 import type { BatchOutcome } from './model-runner';
 import type { TextItem } from './model-tokenizer';
+import { unpackOutcome } from './packed-results';
 import type { AllocationWorkerData, FromWorker, ToWorker } from './worker-protocol';
 
 export class AllocationError extends Error {}
@@ -76,7 +77,7 @@ export class Allocation {
     const waiting = this.pending.get(message.id);
     this.pending.delete(message.id);
     if (!waiting) return;
-    if (message.type === 'done') waiting.resolve({ outcome: message.outcome, ms: message.ms });
+    if (message.type === 'done') waiting.resolve({ outcome: unpackOutcome(message.outcome), ms: message.ms });
     else waiting.reject(new AllocationError(message.message));
   }
 }

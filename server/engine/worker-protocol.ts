@@ -1,6 +1,6 @@
 /** Messages between a deployment (main thread) and one of its allocations (a worker thread). */
 import type { ModelPlan } from './model-plan';
-import type { BatchOutcome } from './model-runner';
+import type { PackedOutcome } from './packed-results';
 import type { TextItem } from './model-tokenizer';
 
 export interface AllocationWorkerData {
@@ -14,5 +14,5 @@ export type ToWorker = { type: 'run'; id: number; items: TextItem[] } | { type: 
 export type FromWorker =
   | { type: 'ready'; plan: ModelPlan }
   | { type: 'failed'; message: string }
-  | { type: 'done'; id: number; outcome: BatchOutcome; ms: number }
+  | { type: 'done'; id: number; outcome: PackedOutcome; ms: number }
   | { type: 'error'; id: number; message: string };
