@@ -3,7 +3,7 @@
  * server (`npm run build` first) under `node --cpu-prof` beside the OpenAI mock, drives PROFILE_REQUESTS (6000)
  * embeddings requests from 32 concurrent clients (after 1000 unmeasured ones), stops it, and prints the profile's self time by layer (node's HTTP
  * and sockets, undici, express, the validator, ajv, zod, SQLite, GC, infergate's own modules) and the top functions.
- * PROFILE_KEEP=1 keeps the .cpuprofile (its path is printed) for a flame view.
+ * PROFILE_TARGET=floor profiles the floor proxy of bench:proxy instead. PROFILE_KEEP=1 keeps the .cpuprofile (its path is printed) for a flame view.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,8 @@ import { startProcess } from './processes';
 
 const REQUESTS = Number(process.env.PROFILE_REQUESTS ?? 6000);
 const WARM_UP = 1000;
+/** PROFILE_TARGET=floor profiles bench:proxy's floor proxy instead, for the same layers of a bare proxy. */
+const FLOOR = process.env.PROFILE_TARGET === 'floor';
 const CLIENTS = 32;
 const KEY = 'sk-test-valid-key-0123456789abcdef';
 const EMBED = JSON.stringify({ input: ['The sky above the port was the color of television tuned to a dead channel.'] });
@@ -101,16 +103,19 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'infergate-profile-'));
   const profileDir = mkdtempSync(path.join(tmpdir(), 'infergate-cpuprof-'));
   const mock = await startProcess('node', ['--import', 'tsx', 'scripts/mock-openai.ts'], 'MOCK_OPENAI_PORT', {});
-  const server = await startProcess('node', ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'dist/server/main.js'], 'PORT', {
-    INFERGATE_DATA_DIR: dataDir,
-    INFERGATE_LOG_LEVEL: 'warn',
-    INFERGATE_UPSTREAM_ORIGINS: `openai=${mock.url}`,
-    INFERGATE_SKIP_VALIDATION: 'true',
-  });
+  const profiling = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const server = FLOOR
+    ? await startProcess('node', [...profiling, '--import', 'tsx', 'scripts/bench/floor-proxy.ts'], 'FLOOR_PORT', { UPSTREAM: mock.url, UPSTREAM_KEY: KEY })
+    : await startProcess('node', [...profiling, 'dist/server/main.js'], 'PORT', {
+        INFERGATE_DATA_DIR: dataDir,
+        INFERGATE_LOG_LEVEL: 'warn',
+        INFERGATE_UPSTREAM_ORIGINS: `openai=${mock.url}`,
+        INFERGATE_SKIP_VALIDATION: 'true',
+      });
   const pool = new Pool(server.url, { connections: CLIENTS });
   let measuredFrom = 0;
   try {
-    const put = await fetch(`${server.url}/_inference/text_embedding/bench`, {
+    const put = FLOOR ? { status: 200, text: async () => '' } : await fetch(`${server.url}/_inference/text_embedding/bench`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ service: 'openai', service_settings: { api_key: KEY, model_id: 'text-embedding-3-small', rate_limit: { requests_per_minute: 1e9 } } }),
