@@ -106,7 +106,9 @@ export class ValidatorRouteTable {
   lookup(path: string, method: string): { route: Route; pathParams: Record<string, string>; schema: OpenAPIV3.OperationObject } | undefined {
     const actual = pathSegments(path);
     if (!actual) return undefined;
-    const candidates = this.byFirstSegment.get(actual.length === 0 ? '' : asciiLower(actual[0])) ?? this.startingWithParameter;
+    const first = actual.length === 0 ? '' : actual[0];
+    // The exact spelling first: folding the case costs a regex replace, needed only for an odd one.
+    const candidates = this.byFirstSegment.get(first) ?? this.byFirstSegment.get(asciiLower(first)) ?? this.startingWithParameter;
     for (const route of candidates) {
       if (!route.segments) return undefined;
       const raw = match(route.segments, actual);
