@@ -4,8 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
-import type { OpenAPIV3 } from 'express-openapi-validator/dist/framework/types';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { ApiContext } from './api/context';
@@ -19,10 +17,11 @@ import { responseFormat } from './http/response-format';
 import { ProviderRegistry } from './providers/registry';
 import { ProviderHttp } from './providers/kit/http-transport';
 import { rateLimitBackend } from './providers/kit/rate-limit-choice';
-import { loadDocument, operationsById, type OpenApiDocument } from './openapi/document';
-import { operationTemplates, withGeneralOperationsOnLiteralPaths } from './openapi/route-templates';
-import { queryParametersByOperation, relaxedParameter } from './openapi/query-parameters';
+import { loadDocument, operationsById } from './openapi/document';
+import { operationTemplates } from './openapi/route-templates';
+import { queryParametersByOperation } from './openapi/query-parameters';
 import { SchemaValidator } from './openapi/schema-validator';
+import { openApiValidatorMiddleware, validatorDocument } from './openapi/validator-middleware';
 import { ServiceCatalog } from './openapi/service-catalog';
 import type { EndpointStore, StoredEndpoint } from './store/endpoint-store';
 import type { SqliteDatabase } from './store/database';
@@ -40,26 +39,6 @@ import { authorize } from './security/authorize';
 import { principalOf } from './security/principal';
 import { Metrics } from './observability/metrics';
 import { observeRequests, reenterRequestScope } from './observability/request-observer';
-
-/**
- * The validator checks routes, methods and path parameters, and (in tests) every response. Query parameters are
- * checked by the preflight, and request bodies by the handlers against the same schemas, because Elasticsearch
- * checks a body only after the path (and for PUT, the task type and service), and reports each problem in its own
- * words.
- */
-function validatorDocument(document: OpenApiDocument): OpenAPIV3.DocumentV3_1 {
-  const copy = { ...structuredClone(document), paths: withGeneralOperationsOnLiteralPaths(document.paths) } as unknown as {
-    paths: Record<string, Record<string, { requestBody?: unknown }>>;
-  };
-  for (const item of Object.values(copy.paths)) for (const operation of Object.values(item)) delete operation?.requestBody;
-  return JSON.parse(
-    JSON.stringify(copy, (key, value: unknown) => {
-      if (key === 'discriminator') return undefined;
-      if (key === 'parameters' && Array.isArray(value)) return value.map(relaxedParameter);
-      return value;
-    }),
-  );
-}
 
 function clusterUuid(dataDir: string): string {
   const file = path.join(dataDir, 'cluster_uuid');
@@ -145,7 +124,7 @@ export async function createApp(config: Config, database: SqliteDatabase, logger
   app.use(responseFormat);
   app.use(reenterRequestScope);
   app.use(
-    OpenApiValidator.middleware({
+    openApiValidatorMiddleware({
       apiSpec: validatorDocument(document),
       validateRequests: { allowUnknownQueryParameters: true, coerceTypes: false },
       validateResponses: config.validateResponses ? { removeAdditional: false } : false,

@@ -71,3 +71,6 @@ const server = createServer(async (request, response) => {
 server.listen(Number(process.env.FLOOR_PORT ?? 0), '127.0.0.1', () => {
   console.log(`listening http://127.0.0.1:${(server.address() as AddressInfo).port}`);
 });
+
+// Exits (rather than dying of the signal) so that `node --cpu-prof` writes its profile: scripts/bench/profile-proxy.ts.
+process.once('SIGTERM', () => process.exit(0));

@@ -1,6 +1,7 @@
 /** AlibabaCloud AI Search's wire as Elasticsearch's AlibabaCloudSearch classes speak it: the URL of each task, the
  * failures its response handler retries, and its error body `{"request_id","latency","code","message"}`. */
 import { z } from 'zod';
+import { numberArray } from '../kit/number-array';
 import type { CallContext } from '../../inference/call-context';
 import { shortestFloat32 } from '../../inference/float32-format';
 import { errorDetailsFrom } from '../kit/error-details';
@@ -39,7 +40,7 @@ export const alibabaErrorDetails = errorDetailsFrom(z.object({ message: z.string
 const missing = (field: string, what: string) => `Failed to find required field [${field}] in AlibabaCloud Search ${what} response`;
 
 export const embeddingsSchema = z
-  .object({ result: z.object({ embeddings: z.array(z.object({ embedding: z.array(z.number()) })) }) })
+  .object({ result: z.object({ embeddings: z.array(z.object({ embedding: numberArray() })) }) })
   .describe(missing('embeddings', 'embeddings'));
 
 const weightedToken = z.object({ token: z.unknown().optional(), token_id: z.unknown().optional(), weight: z.coerce.number() });

@@ -5,6 +5,7 @@
  * up to 96 texts a call answered `{"embeddings":[[..],..]}`.
  */
 import { z } from 'zod';
+import { numberArray } from '../kit/number-array';
 import type { CallContext } from '../../inference/call-context';
 import { inBatches } from '../kit/batches';
 import type { ProviderClient, RequestOptions } from '../kit/provider-client';
@@ -18,7 +19,7 @@ import { COHERE_REQUEST_INPUT_TYPES, cohereInputTypeName } from '../cohere/input
 /** The input types a text_embedding request may give (AmazonBedrockService's VALID_INPUT_TYPE_VALUES): Cohere's. */
 export const BEDROCK_INPUT_TYPES = COHERE_REQUEST_INPUT_TYPES;
 
-const vector = z.array(z.number());
+const vector = numberArray();
 const titanAnswer = z.object({ embedding: vector }).describe('Failed to find required field [embedding] in Amazon Bedrock embeddings response');
 const cohereAnswer = z.object({ embeddings: z.array(vector) }).describe('Failed to find required field [embeddings] in Amazon Bedrock embeddings response');
 

@@ -4,6 +4,7 @@
  * an array of float vectors or an object keyed by type (`float`, `int8`, `binary`: the first one found is used).
  */
 import { z } from 'zod';
+import { numberArray } from '../kit/number-array';
 import type { CallContext } from '../../inference/call-context';
 import { inBatches } from '../kit/batches';
 import type { ProviderClient, RequestOptions } from '../kit/provider-client';
@@ -29,7 +30,7 @@ const RESULT_KEYS: Readonly<Record<ElementType, 'text_embedding' | 'text_embeddi
 
 export const elementTypeOf = (embeddingType: unknown): ElementType => ELEMENT_TYPES[String(embeddingType ?? 'float')] ?? 'float';
 
-const vectors = z.array(z.array(z.number()));
+const vectors = z.array(numberArray());
 const embedResponseSchema = z
   .object({ embeddings: z.union([vectors, z.record(z.unknown())]) })
   .describe('Failed to find required field [embeddings] in Cohere embeddings response');

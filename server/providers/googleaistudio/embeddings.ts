@@ -4,6 +4,7 @@
  * "outputDimensionality"?,"taskType"?}` per input, in batches of 100, answered with `embeddings[{values}]`.
  */
 import { z } from 'zod';
+import { numberArray } from '../kit/number-array';
 import { validationException } from '../../http/errors';
 import type { CallContext } from '../../inference/call-context';
 import type { ProviderClient } from '../kit/provider-client';
@@ -49,7 +50,7 @@ function embeddingsBody(context: CallContext, input: string[], inputType: string
 }
 
 const answerSchema = z
-  .object({ embeddings: z.array(z.object({ values: z.array(z.number()) }).passthrough()) })
+  .object({ embeddings: z.array(z.object({ values: numberArray() }).passthrough()) })
   .describe('Failed to find required field [embeddings] in Google AI Studio embeddings response');
 
 /** Google answers the batch's embeddings in the order of its requests. */

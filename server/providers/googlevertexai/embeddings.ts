@@ -4,6 +4,7 @@
  * `max_batch_size` (250), read from `predictions[*].embeddings.values` (GoogleVertexAiEmbeddingsResponseEntity).
  */
 import { z } from 'zod';
+import { numberArray } from '../kit/number-array';
 import type { CallContext } from '../../inference/call-context';
 import type { ProviderClient } from '../kit/provider-client';
 import { serviceSettings, taskSettings } from '../kit/settings';
@@ -30,7 +31,7 @@ export const GOOGLE_TASK_TYPES: Readonly<Record<string, string>> = {
 export const REQUEST_INPUT_TYPES = Object.keys(GOOGLE_TASK_TYPES);
 
 const predictionsSchema = z
-  .object({ predictions: z.array(z.object({ embeddings: z.object({ values: z.array(z.number()) }) })) })
+  .object({ predictions: z.array(z.object({ embeddings: z.object({ values: numberArray() }) })) })
   .describe('Failed to find required field [predictions] in Google Vertex AI embeddings response');
 
 const predictions: VectorReader<typeof predictionsSchema> = {

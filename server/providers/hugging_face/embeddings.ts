@@ -1,9 +1,10 @@
 /** Hugging Face text embeddings (HuggingFaceEmbeddingsResponseEntity): `{"inputs":[..]}` in; out, either an array of
  * vectors (e.g. intfloat/e5-small-v2) or `{"embeddings": [vectors]}` (e.g. multilingual-e5-small), in input order. */
 import { z } from 'zod';
+import { numberArray } from '../kit/number-array';
 import type { VectorReader } from '../openai-compatible/embedding-model';
 
-const vectors = z.array(z.array(z.number()));
+const vectors = z.array(numberArray());
 
 export const huggingFaceEmbeddingsSchema = z
   .union([vectors, z.object({ embeddings: vectors })])

@@ -4,6 +4,7 @@
  * its OpenAI-compatible API. A key is optional.
  */
 import { z } from 'zod';
+import { numberArray } from '../kit/number-array';
 import type { CallContext } from '../../inference/call-context';
 import { bearerAuth } from '../kit/auth-headers';
 import { failedToSendTask } from '../kit/provider-error';
@@ -17,7 +18,7 @@ import type { InferenceProvider, ProviderDependencies } from '../types';
 const EMBEDDING_BATCH_SIZE = 20;
 const JSON_WITHOUT_CHARSET = 'application/json';
 
-const vectors = z.array(z.array(z.number()));
+const vectors = z.array(numberArray());
 /** Elasticsearch reads Llama's answer as Hugging Face's: vectors, or an object holding them as `embeddings`. */
 const llamaVectors: VectorReader<z.ZodTypeAny> = {
   schema: z.union([vectors, z.object({ embeddings: vectors })]).describe('Failed to find required field [embeddings] in Hugging Face embeddings response'),

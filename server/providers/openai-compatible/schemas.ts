@@ -1,13 +1,14 @@
 /** The shapes of OpenAI's chat and embeddings answers that the services on its wire read
  * (https://platform.openai.com/docs/api-reference), and its error body. */
 import { z } from 'zod';
+import { numberArray } from '../kit/number-array';
 import { shortestFloat32 } from '../../inference/float32-format';
 import { errorDetailsFrom } from '../kit/error-details';
 
 /** A vector as JSON numbers, or (`encoding_format: base64`) as packed little-endian float32, which Elasticsearch prints
  * as Java floats would print. */
 const vectorSchema = z.union([
-  z.array(z.number()),
+  numberArray(),
   z.string().transform((encoded, context) => {
     const bytes = Buffer.from(encoded, 'base64');
     if (bytes.length % 4 !== 0) {

@@ -4,12 +4,13 @@
  * inputs cut to `max_input_tokens` first; read by IbmWatsonxEmbeddingsResponseEntity (`results[*].embedding`).
  */
 import { z } from 'zod';
+import { numberArray } from '../kit/number-array';
 import { serviceSettings } from '../kit/settings';
 import type { EmbeddingsWire, VectorReader } from '../openai-compatible/embedding-model';
 import { WATSONX_CONTENT_TYPE, watsonxErrorDetails, watsonxStatusPolicy, watsonxUrl } from './wire';
 
 const embeddingsSchema = z
-  .object({ results: z.array(z.object({ embedding: z.array(z.number()) }).passthrough()) })
+  .object({ results: z.array(z.object({ embedding: numberArray() }).passthrough()) })
   .describe('Failed to find required field [results] in IBM watsonx embeddings response');
 
 const watsonxVectors: VectorReader<typeof embeddingsSchema> = {
