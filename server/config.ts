@@ -41,6 +41,8 @@ export interface Config {
   rateLimitIntervalMs: number;
   shutdownTimeoutMs: number;
   upstreamConnections: number;
+  /** Concurrent embedding calls of one endpoint share upstream requests (INFERGATE_COALESCE_EMBEDDINGS, default on). */
+  coalesceEmbeddings: boolean;
   /** Per service or auth endpoint, the origin its requests go to instead (INFERGATE_UPSTREAM_ORIGINS). */
   upstreamOrigins: UpstreamOrigins;
   /** Where requests to providers may go (INFERGATE_ALLOWED_UPSTREAM_HOSTS); undefined: anywhere but link-local and
@@ -164,6 +166,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     rateLimitIntervalMs: duration(env, 'INFERGATE_RATE_LIMIT_INTERVAL', '1m'),
     shutdownTimeoutMs: duration(env, 'INFERGATE_SHUTDOWN_TIMEOUT', '30s'),
     upstreamConnections: integer(env, 'INFERGATE_UPSTREAM_CONNECTIONS', 64),
+    coalesceEmbeddings: bool(env, 'INFERGATE_COALESCE_EMBEDDINGS', true),
     upstreamOrigins: parseUpstreamOrigins(env.INFERGATE_UPSTREAM_ORIGINS),
     allowedUpstreamHosts: parseHostPatterns(env.INFERGATE_ALLOWED_UPSTREAM_HOSTS),
     builtinModels: builtinModels(env),

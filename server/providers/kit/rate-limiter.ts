@@ -1,11 +1,14 @@
 /** `rate_limit.requests_per_minute`, enforced per endpoint with a token bucket (the `limiter` package): requests
  * wait their turn; one still waiting when its timeout expires gets 429 (reference §1.5, §7). */
-import { noteRateLimitWait } from '../../observability/request-scope';
+import { startRateLimitWait } from '../../observability/request-scope';
 import { TokenBucket } from 'limiter';
 import { abortableSleep } from './abortable-sleep';
 import { statusException } from '../../http/errors';
 import type { Deadline } from '../../inference/deadline';
 
+/** A call whose deadline passed while it waited for a request slot. */
+export const rateLimitTimeout = (deadline: Deadline, inferenceId: string) =>
+  statusException(429, `Request timed out after [${deadline.timeout.label}] for inference id [${inferenceId}]`);
 
 export class RateLimiters {
   private readonly buckets = new Map<string, { perInterval: number; bucket: TokenBucket }>();
@@ -18,16 +21,16 @@ export class RateLimiters {
     const bucket = this.bucketFor(inferenceId, requestsPerInterval);
     const msPerToken = this.intervalMs / requestsPerInterval;
     if (bucket.tryRemoveTokens(1)) return;
-    const waitStarted = performance.now();
+    const endWait = startRateLimitWait();
     while (!bucket.tryRemoveTokens(1)) {
       if (deadline.signal.aborted) break;
       const wait = Math.max(1, Math.ceil((1 - bucket.content) * msPerToken));
       await abortableSleep(Math.min(wait, Math.max(1, deadline.remainingMs())), deadline.signal);
     }
-    noteRateLimitWait((performance.now() - waitStarted) / 1000);
+    endWait();
     if (deadline.signal.aborted) {
       if (deadline.timedOut) {
-        throw statusException(429, `Request timed out after [${deadline.timeout.label}] for inference id [${inferenceId}]`);
+        throw rateLimitTimeout(deadline, inferenceId);
       }
       throw deadline.signal.reason;
     }
