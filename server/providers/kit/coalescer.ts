@@ -177,7 +177,10 @@ export class Coalescer {
         (results) => {
           this.noteShared(members, scope, batch.length);
           let offset = 0;
-          for (const member of members) member.left || member.settle(results.slice(offset, (offset += member.batch.length)));
+          for (const member of members) {
+            const own = results.slice(offset, (offset += member.batch.length));
+            if (!member.left) member.settle(own);
+          }
         },
         (error: unknown) => {
           this.noteShared(members, scope, batch.length);

@@ -116,7 +116,7 @@ export class ProviderHttp {
     private readonly limiters: RateLimiters,
   ) {
     this.allowList = new UpstreamAllowList(config.allowedUpstreamHosts, config.upstreamOrigins);
-    this.coalescer = new Coalescer({ enabled: config.coalesceEmbeddings });
+    this.coalescer = new Coalescer({ enabled: config.coalesceEmbeddings, windowMs: config.coalesceWindowMs });
     this.agent = new Agent({ keepAliveTimeout: 30_000, connections: config.upstreamConnections, connect: { lookup: this.allowList.lookup() } });
   }
 
