@@ -71,6 +71,10 @@ describe('concurrent single-input calls of one endpoint', () => {
     // Twelve callers, far fewer requests: every later one carried several of them, and each input went exactly once.
     expect(sent.length).toBeLessThanOrEqual(4);
     expect(sent.slice(1).flat().sort()).toEqual([...texts].sort());
+    // Each caller's metrics count the upstream time of the request that served it.
+    const metrics = (await openai.server.call('GET', '/metrics')).text;
+    const upstreamTimed = metrics.split('\n').find((line) => line.startsWith('infergate_upstream_request_duration_seconds_count{') && line.includes(`inference_id="${id}"`));
+    expect(Number(upstreamTimed?.split(' ').at(-1))).toBe(texts.length + 1);
   });
 
   test('a call alone (nothing in flight) goes at once, without waiting for the window', async () => {
