@@ -36,13 +36,15 @@ function leavingError(deadline: Deadline, inferenceId: string, shared: RequestSc
   return shared?.waitingForRateLimit ? rateLimitTimeout(deadline, inferenceId) : deadline.timeoutError();
 }
 
+type Outcome = { results: unknown[] } | { error: unknown };
+
 interface Member {
   batch: unknown[];
   deadline: Deadline;
   inferenceId: string;
   scope: RequestScope | undefined;
   left: boolean;
-  settle(result: unknown[] | undefined, error?: unknown): void;
+  settle(outcome: Outcome): void;
 }
 
 interface Group {
@@ -94,7 +96,7 @@ export class Coalescer {
   }
 
   private release(key: string, lane: Lane): void {
-    if (lane.inFlight === 0 && !lane.pending) this.lanes.delete(key);
+    if (lane.inFlight === 0 && !lane.pending && this.lanes.get(key) === lane) this.lanes.delete(key);
   }
 
   private async sendAlone<T, R>(key: string, lane: Lane, call: BatchedCall<T, R>, batch: T[]): Promise<R[]> {
@@ -123,10 +125,10 @@ export class Coalescer {
         inferenceId: call.context.endpoint.inferenceId,
         scope: currentRequestScope(),
         left: false,
-        settle(result, error) {
+        settle(outcome) {
           deadline.signal.removeEventListener('abort', onAbort);
-          if (error === undefined) resolve(result!);
-          else reject(error);
+          if ('results' in outcome) resolve(outcome.results);
+          else reject(outcome.error);
         },
       };
       deadline.signal.addEventListener('abort', onAbort, { once: true });
@@ -146,7 +148,7 @@ export class Coalescer {
   /** A caller's deadline passed or its client went away: it is answered as it would have been alone, now. */
   private leave(key: string, lane: Lane, group: Group, member: Member): void {
     member.left = true;
-    member.settle(undefined, leavingError(member.deadline, member.inferenceId, group.scope));
+    member.settle({ error: leavingError(member.deadline, member.inferenceId, group.scope) });
     if (!group.deadline) {
       group.members = group.members.filter((other) => other !== member);
       group.inputs -= member.batch.length;
@@ -171,7 +173,8 @@ export class Coalescer {
     group.scope = scope;
     lane.inFlight++;
     const batch = members.flatMap((member) => member.batch);
-    const sent = runInRequestScope(scope, () => group.send({ ...group.context, deadline }, batch));
+    // async: a send that throws at once rejects like any other (this may run in a timer, where a throw would crash).
+    const sent = runInRequestScope(scope, async () => group.send({ ...group.context, deadline }, batch));
     sent
       .then(
         (results) => {
@@ -179,12 +182,12 @@ export class Coalescer {
           let offset = 0;
           for (const member of members) {
             const own = results.slice(offset, (offset += member.batch.length));
-            if (!member.left) member.settle(own);
+            if (!member.left) member.settle({ results: own });
           }
         },
         (error: unknown) => {
           this.noteShared(members, scope, batch.length);
-          for (const member of members) member.left || member.settle(undefined, error);
+          for (const member of members) if (!member.left) member.settle({ error });
         },
       )
       .finally(() => {
