@@ -44,6 +44,10 @@ export interface Config {
   rateLimitIntervalMs: number;
   shutdownTimeoutMs: number;
   upstreamConnections: number;
+  /** Concurrent embedding calls of one endpoint share upstream requests (INFERGATE_COALESCE_EMBEDDINGS, default on). */
+  coalesceEmbeddings: boolean;
+  /** How long their batches wait for company while a request of theirs is in flight (INFERGATE_COALESCE_WINDOW). */
+  coalesceWindowMs: number;
   /** Per service or auth endpoint, the origin its requests go to instead (INFERGATE_UPSTREAM_ORIGINS). */
   upstreamOrigins: UpstreamOrigins;
   /** Where requests to providers may go (INFERGATE_ALLOWED_UPSTREAM_HOSTS); undefined: anywhere but link-local and
@@ -168,6 +172,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     rateLimitIntervalMs: duration(env, 'INFERGATE_RATE_LIMIT_INTERVAL', '1m'),
     shutdownTimeoutMs: duration(env, 'INFERGATE_SHUTDOWN_TIMEOUT', '30s'),
     upstreamConnections: integer(env, 'INFERGATE_UPSTREAM_CONNECTIONS', 64),
+    coalesceEmbeddings: bool(env, 'INFERGATE_COALESCE_EMBEDDINGS', true),
+    coalesceWindowMs: duration(env, 'INFERGATE_COALESCE_WINDOW', '2ms'),
     upstreamOrigins: parseUpstreamOrigins(env.INFERGATE_UPSTREAM_ORIGINS),
     allowedUpstreamHosts: parseHostPatterns(env.INFERGATE_ALLOWED_UPSTREAM_HOSTS),
     builtinModels: builtinModels(env),

@@ -14,6 +14,8 @@ export interface RequestScope {
   upstreamAttempts: number;
   retries: number;
   rateLimitWaitSeconds: number;
+  /** Set while a call of the request waits for a rate-limit slot (a coalesced call's waiters time out as it would). */
+  waitingForRateLimit?: boolean;
   inputTokens?: number;
   outputTokens?: number;
   /** The `error.type` of the answer or of the stream's error event. */
@@ -44,9 +46,31 @@ export function noteUpstreamAttempt(seconds: number, retry: boolean): void {
   if (retry) scope.retries++;
 }
 
-export function noteRateLimitWait(seconds: number): void {
+/** A call starts waiting for a rate-limit slot; the returned function ends the wait and notes how long it took. */
+export function startRateLimitWait(): () => void {
   const scope = storage.getStore();
-  if (scope) scope.rateLimitWaitSeconds += seconds;
+  const started = performance.now();
+  if (scope) scope.waitingForRateLimit = true;
+  return () => {
+    if (!scope) return;
+    scope.waitingForRateLimit = false;
+    scope.rateLimitWaitSeconds += (performance.now() - started) / 1000;
+  };
+}
+
+/**
+ * Adds what a coalesced upstream call noted (in a scope of its own) to the scope of one of the requests it served:
+ * each request waited for and was answered by the same attempts. Tokens are the provider's for the whole batch, so a
+ * request gets the share of its inputs (`share`, 0..1).
+ */
+export function addSharedCallNotes(target: RequestScope | undefined, shared: RequestScope, share: number): void {
+  if (!target) return;
+  target.upstreamAttempts += shared.upstreamAttempts;
+  target.upstreamSeconds += shared.upstreamSeconds;
+  target.retries += shared.retries;
+  target.rateLimitWaitSeconds += shared.rateLimitWaitSeconds;
+  if (shared.inputTokens !== undefined) target.inputTokens = (target.inputTokens ?? 0) + Math.round(shared.inputTokens * share);
+  if (shared.outputTokens !== undefined) target.outputTokens = (target.outputTokens ?? 0) + Math.round(shared.outputTokens * share);
 }
 
 /** Tokens a provider says the call used (summed over the call's upstream requests). */

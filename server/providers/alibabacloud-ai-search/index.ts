@@ -7,7 +7,6 @@
 import type { CallContext } from '../../inference/call-context';
 import { shortestFloat32 } from '../../inference/float32-format';
 import { bearerAuth } from '../kit/auth-headers';
-import { inBatches } from '../kit/batches';
 import { ProviderClient, type RequestOptions } from '../kit/provider-client';
 import { indexesWithin, rankedByRelevance } from '../kit/ranking';
 import { taskSettings } from '../kit/settings';
@@ -41,11 +40,24 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
   const client = new ProviderClient(http, { provider: 'alibabacloud-ai-search', headers: bearerAuth, errorDetails: alibabaErrorDetails });
 
   /** One request per batch of inputs; the vectors must be as many as the inputs. */
-  async function embed<T>(context: CallContext, input: string[], run: (batch: string[]) => Promise<T[]>, request: RequestOptions): Promise<T[]> {
-    return inBatches(input, EMBEDDING_BATCH_SIZE, async (batch) => {
-      const vectors = await run(batch);
-      if (vectors.length !== batch.length) throw client.unreadable(context, request, `expected [${batch.length}] embeddings, got [${vectors.length}]`);
-      return vectors;
+  async function embed<T>(
+    context: CallContext,
+    input: string[],
+    run: (shared: CallContext, batch: string[]) => Promise<T[]>,
+    request: RequestOptions,
+    parameters: unknown,
+  ): Promise<T[]> {
+    return client.batches({
+      context,
+      items: input,
+      size: EMBEDDING_BATCH_SIZE,
+      kind: request.name,
+      parameters,
+      async send(shared, batch) {
+        const vectors = await run(shared, batch);
+        if (vectors.length !== batch.length) throw client.unreadable(shared, request, `expected [${batch.length}] embeddings, got [${vectors.length}]`);
+        return vectors;
+      },
     });
   }
 
@@ -55,22 +67,24 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
     async textEmbedding(context, { input, inputType }) {
       const stored = taskSettings<'AlibabaCloudSearchEmbeddingsTaskSettings'>(context).input_type;
       const type = alibabaInputType(inputType, stored);
-      const vectors = await embed(context, input, async (batch) => {
+      const send = async (shared: CallContext, batch: string[]) => {
         const body = { input: batch, ...(type ? { input_type: type } : {}) };
-        const answer = await client.postJson(context, taskUrl(context, 'text_embedding'), body, embeddingsSchema, EMBEDDINGS);
+        const answer = await client.postJson(shared, taskUrl(shared, 'text_embedding'), body, embeddingsSchema, EMBEDDINGS);
         return answer.result.embeddings.map(({ embedding }) => embedding.map(shortestFloat32));
-      }, EMBEDDINGS);
+      };
+      const vectors = await embed(context, input, send, EMBEDDINGS, inputType);
       return { text_embedding: vectors.map((embedding) => ({ embedding })) };
     },
 
     async sparseEmbedding(context, { input, inputType }) {
       const { input_type: stored, return_token: returnToken } = taskSettings<'AlibabaCloudSearchSparseTaskSettings'>(context);
       const type = alibabaInputType(inputType, stored);
-      const vectors = await embed(context, input, async (batch) => {
+      const send = async (shared: CallContext, batch: string[]) => {
         const body = { input: batch, ...(type ? { input_type: type } : {}), ...(returnToken === undefined ? {} : { return_token: returnToken }) };
-        const answer = await client.postJson(context, taskUrl(context, 'sparse_embedding'), body, sparseSchema, SPARSE);
+        const answer = await client.postJson(shared, taskUrl(shared, 'sparse_embedding'), body, sparseSchema, SPARSE);
         return answer.result.sparse_embeddings.map(({ embedding }) => sparseVector(embedding));
-      }, SPARSE);
+      };
+      const vectors = await embed(context, input, send, SPARSE, inputType);
       return { sparse_embedding: vectors.map((embedding) => ({ is_truncated: false, embedding })) };
     },
 

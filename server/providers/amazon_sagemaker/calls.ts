@@ -1,6 +1,5 @@
 /** Each task type's call, on the api of the endpoint: the body it sends, the operation, how the answer is read. */
 import type { CallContext } from '../../inference/call-context';
-import { inBatches } from '../kit/batches';
 import type { ProviderClient } from '../kit/provider-client';
 import { completionDeltas, toChunk } from '../openai-compatible/chat-results';
 import { chatChunkSchema } from '../openai-compatible/schemas';
@@ -22,25 +21,29 @@ export interface SageMakerCalls {
 const RESULT_KEYS = { float: 'text_embedding', byte: 'text_embedding_bytes', bit: 'text_embedding_bits' } as const;
 
 export function sageMakerCalls(client: ProviderClient): SageMakerCalls {
-  const batches = <R>(context: CallContext, input: string[], run: (batch: string[]) => Promise<R[]>) =>
-    inBatches(input, settingsOf(context).batch_size ?? DEFAULT_BATCH_SIZE, run);
+  const batches = <R>(context: CallContext, input: string[], kind: string, inputType: string | undefined, send: (shared: CallContext, batch: string[]) => Promise<R[]>) =>
+    client.batches({ context, items: input, size: settingsOf(context).batch_size ?? DEFAULT_BATCH_SIZE, kind, parameters: inputType, send });
 
   return {
     async textEmbedding(context, input, inputType) {
       if (apiOf(context) === 'openai') {
-        const vectors = await batches(context, input, async (batch) => answers.openAiEmbeddings(await invoke(client, context, openAiEmbeddingBody(context, batch)), batch.length));
+        const vectors = await batches(context, input, 'openai embeddings', inputType, async (shared, batch) =>
+          answers.openAiEmbeddings(await invoke(client, shared, openAiEmbeddingBody(shared, batch)), batch.length),
+        );
         return { text_embedding: vectors };
       }
       const elementType = (settingsOf(context).element_type ?? 'float') as answers.ElementType;
-      const vectors = await batches(context, input, async (batch) =>
-        answers.elasticEmbeddings(await invoke(client, context, elasticBody(context, batch, inputType)), elementType, batch.length),
+      const vectors = await batches(context, input, 'elastic embeddings', inputType, async (shared, batch) =>
+        answers.elasticEmbeddings(await invoke(client, shared, elasticBody(shared, batch, inputType)), elementType, batch.length),
       );
       return { [RESULT_KEYS[elementType]]: vectors } as TextEmbeddingResult;
     },
 
     async sparseEmbedding(context, input, inputType) {
       apiOf(context);
-      const embeddings = await batches(context, input, async (batch) => answers.elasticSparse(await invoke(client, context, elasticBody(context, batch, inputType)), batch.length));
+      const embeddings = await batches(context, input, 'elastic sparse embeddings', inputType, async (shared, batch) =>
+        answers.elasticSparse(await invoke(client, shared, elasticBody(shared, batch, inputType)), batch.length),
+      );
       return { sparse_embedding: embeddings };
     },
 

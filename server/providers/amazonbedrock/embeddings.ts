@@ -7,7 +7,6 @@
 import { z } from 'zod';
 import { numberArray } from '../kit/number-array';
 import type { CallContext } from '../../inference/call-context';
-import { inBatches } from '../kit/batches';
 import type { ProviderClient, RequestOptions } from '../kit/provider-client';
 import { taskSettings } from '../kit/settings';
 import type { TextEmbeddingResult } from '../types';
@@ -46,16 +45,18 @@ export async function bedrockEmbeddings(client: ProviderClient, context: CallCon
     sign: signerOf(context),
   };
   const url = runtimeUrl(context, 'invoke');
-  const vectors = await inBatches(
-    withinTokenLimit(context, input),
-    EMBEDDING_BATCH_SIZE[provider] ?? 1,
-    async (batch) => {
-      if (provider !== 'cohere') return [(await client.postJson(context, url, titanBody(context, batch[0]), titanAnswer, options)).embedding];
-      const answer = await client.postJson(context, url, cohereBody(context, batch, inputType), cohereAnswer, options);
-      if (answer.embeddings.length !== batch.length) throw client.unreadable(context, options, `the provider did not return ${batch.length} embeddings`);
+  const vectors = await client.batches({
+    context,
+    items: withinTokenLimit(context, input),
+    size: EMBEDDING_BATCH_SIZE[provider] ?? 1,
+    kind: options.name,
+    parameters: inputType,
+    async send(shared, batch) {
+      if (provider !== 'cohere') return [(await client.postJson(shared, url, titanBody(shared, batch[0]), titanAnswer, options)).embedding];
+      const answer = await client.postJson(shared, url, cohereBody(shared, batch, inputType), cohereAnswer, options);
+      if (answer.embeddings.length !== batch.length) throw client.unreadable(shared, options, `the provider did not return ${batch.length} embeddings`);
       return answer.embeddings;
     },
-    () => context.deadline.abort(),
-  );
+  });
   return { text_embedding: vectors.map((embedding) => ({ embedding })) };
 }

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { numberArray } from '../kit/number-array';
 import type { CallContext } from '../../inference/call-context';
-import { inBatches } from '../kit/batches';
 import type { ProviderClient, RequestOptions } from '../kit/provider-client';
 import { serviceSettings, taskSettings } from '../kit/settings';
 import type { TextEmbeddingResult } from '../types';
@@ -76,19 +75,21 @@ export async function cohereEmbeddings(client: ProviderClient, context: CallCont
     contentType: 'application/json',
   };
   const url = cohereUrl(context, 'embed');
-  let type: ElementType = elementTypeOf(serviceSettings<'CohereEmbeddingServiceSettings'>(context).embedding_type);
-  const all = await inBatches(
-    withinTokenLimit(context, input),
-    EMBEDDING_BATCH_SIZE,
-    async (batch) => {
-      const answer = await client.postJson(context, url, embedBody(context, batch, inputType), embedResponseSchema, options);
+  const all = await client.batches({
+    context,
+    items: withinTokenLimit(context, input),
+    size: EMBEDDING_BATCH_SIZE,
+    kind: options.name,
+    parameters: inputType,
+    async send(shared, batch) {
+      const answer = await client.postJson(shared, url, embedBody(shared, batch, inputType), embedResponseSchema, options);
       const read = readEmbeddings(answer.embeddings);
-      if (typeof read === 'string') throw client.unreadable(context, options, read);
-      if (read.vectors.length !== batch.length) throw client.unreadable(context, options, `the provider did not return ${batch.length} embeddings`);
-      type = read.type;
-      return read.vectors;
+      if (typeof read === 'string') throw client.unreadable(shared, options, read);
+      if (read.vectors.length !== batch.length) throw client.unreadable(shared, options, `the provider did not return ${batch.length} embeddings`);
+      return read.vectors.map((embedding) => ({ type: read.type, embedding }));
     },
-    () => context.deadline.abort(),
-  );
-  return { [RESULT_KEYS[type]]: all.map((embedding) => ({ embedding })) } as TextEmbeddingResult;
+  });
+  // The element type the (last) answer gave, as Elasticsearch reads it; the stored one when there was no input.
+  const type = all.at(-1)?.type ?? elementTypeOf(serviceSettings<'CohereEmbeddingServiceSettings'>(context).embedding_type);
+  return { [RESULT_KEYS[type]]: all.map(({ embedding }) => ({ embedding })) } as TextEmbeddingResult;
 }

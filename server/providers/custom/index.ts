@@ -7,7 +7,6 @@
 import { z } from 'zod';
 import { badRequest } from '../../http/errors';
 import type { CallContext } from '../../inference/call-context';
-import { inBatches } from '../kit/batches';
 import { wholeBodyErrorDetails } from '../kit/error-details';
 import { RawBody } from '../kit/http-transport';
 import { ProviderClient, type RequestOptions } from '../kit/provider-client';
@@ -86,19 +85,22 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
       const settings = settingsOf(context);
       const parser = settings.response.json_parser;
       const embeddingType = (parser.embedding_type ?? 'float') as EmbeddingType;
-      const vectors = await inBatches(
-        input,
-        settings.batch_size ?? DEFAULT_BATCH_SIZE,
-        async (batch) => {
-          const { answer, options } = await call(context, { input: batch, input_type: inputTypeValue(settings, inputType) });
-          const result = read(context, options, () => parseTextEmbeddings(answer, parser.text_embeddings!, embeddingType));
+      const vectors = await client.batches({
+        context,
+        items: input,
+        size: settings.batch_size ?? DEFAULT_BATCH_SIZE,
+        kind: 'custom text embedding',
+        parameters: inputType,
+        async send(shared, batch) {
+          const { answer, options } = await call(shared, { input: batch, input_type: inputTypeValue(settings, inputType) });
+          const result = read(shared, options, () => parseTextEmbeddings(answer, parser.text_embeddings!, embeddingType));
           const embeddings = result.text_embedding ?? result.text_embedding_bytes ?? result.text_embedding_bits ?? [];
           if (embeddings.length !== batch.length) {
-            throw client.unreadable(context, options, `expected [${batch.length}] embeddings but the response had [${embeddings.length}]`);
+            throw client.unreadable(shared, options, `expected [${batch.length}] embeddings but the response had [${embeddings.length}]`);
           }
           return embeddings;
         },
-      );
+      });
       const key = embeddingType === 'float' ? 'text_embedding' : embeddingType === 'byte' ? 'text_embedding_bytes' : 'text_embedding_bits';
       return { [key]: vectors } as TextEmbeddingResult;
     },
@@ -106,13 +108,20 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
     async sparseEmbedding(context, { input, inputType }) {
       const settings = settingsOf(context);
       const parser = settings.response.json_parser;
-      const results = await inBatches(input, settings.batch_size ?? DEFAULT_BATCH_SIZE, async (batch) => {
-        const { answer, options } = await call(context, { input: batch, input_type: inputTypeValue(settings, inputType) });
-        const result = read(context, options, () => parseSparseEmbeddings(answer, parser.token_path!, parser.weight_path!));
-        if (result.sparse_embedding.length !== batch.length) {
-          throw client.unreadable(context, options, `expected [${batch.length}] embeddings but the response had [${result.sparse_embedding.length}]`);
-        }
-        return result.sparse_embedding;
+      const results = await client.batches({
+        context,
+        items: input,
+        size: settings.batch_size ?? DEFAULT_BATCH_SIZE,
+        kind: 'custom sparse embedding',
+        parameters: inputType,
+        async send(shared, batch) {
+          const { answer, options } = await call(shared, { input: batch, input_type: inputTypeValue(settings, inputType) });
+          const result = read(shared, options, () => parseSparseEmbeddings(answer, parser.token_path!, parser.weight_path!));
+          if (result.sparse_embedding.length !== batch.length) {
+            throw client.unreadable(shared, options, `expected [${batch.length}] embeddings but the response had [${result.sparse_embedding.length}]`);
+          }
+          return result.sparse_embedding;
+        },
       });
       return { sparse_embedding: results };
     },

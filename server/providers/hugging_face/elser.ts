@@ -7,7 +7,6 @@
 import { z } from 'zod';
 import type { CallContext } from '../../inference/call-context';
 import { bearerAuth } from '../kit/auth-headers';
-import { inBatches } from '../kit/batches';
 import { ProviderClient, type RequestOptions } from '../kit/provider-client';
 import { failedToSendTask } from '../kit/provider-error';
 import { serviceSettings } from '../kit/settings';
@@ -61,8 +60,8 @@ export function createProvider({ http }: ProviderDependencies): InferenceProvide
 
   return {
     async sparseEmbedding(context, { input }) {
-      const batches = await inBatches(input, BATCH_SIZE, (batch) => expand(context, batch), () => context.deadline.abort());
-      return { sparse_embedding: batches };
+      const expansions = await client.batches({ context, items: input, size: BATCH_SIZE, kind: 'hugging face elser', send: expand });
+      return { sparse_embedding: expansions };
     },
     // Elasticsearch stores ELSER's token limit with the endpoint.
     prepareEndpoint: async (context) => ({ ...context.endpoint.serviceSettings, max_input_tokens: ELSER_TOKEN_LIMIT }),

@@ -6,7 +6,6 @@
  */
 import { z } from 'zod';
 import type { CallContext } from '../../inference/call-context';
-import { inBatches } from '../kit/batches';
 import type { ProviderClient } from '../kit/provider-client';
 import { serviceSettings, taskSettings } from '../kit/settings';
 import { userSetDimensions } from '../openai-compatible/embedding-model';
@@ -91,12 +90,12 @@ export function jinaEmbed(client: ProviderClient, context: CallContext, items: E
     errorDetails: jinaErrorDetails,
     contentType: JSON_WITHOUT_CHARSET,
   };
-  const embedBatch = async (batch: EmbeddingItem[]): Promise<number[][]> => {
-    const answer = (await client.postJson(context, EMBEDDINGS_URL, body(context, batch, inputType), SCHEMAS[vectorKind(context)], options)) as {
+  const embedBatch = async (shared: CallContext, batch: EmbeddingItem[]): Promise<number[][]> => {
+    const answer = (await client.postJson(shared, EMBEDDINGS_URL, body(shared, batch, inputType), SCHEMAS[vectorKind(shared)], options)) as {
       data: Array<{ embedding: number[] }>;
     };
-    if (answer.data.length !== batch.length) throw client.unreadable(context, options, `the provider did not return ${batch.length} embeddings`);
+    if (answer.data.length !== batch.length) throw client.unreadable(shared, options, `the provider did not return ${batch.length} embeddings`);
     return answer.data.map((item) => item.embedding);
   };
-  return inBatches(items, BATCH_SIZE, embedBatch, () => context.deadline.abort());
+  return client.batches({ context, items, size: BATCH_SIZE, kind: options.name, parameters: inputType, send: embedBatch });
 }

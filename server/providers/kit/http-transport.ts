@@ -18,6 +18,7 @@ import type { StatusPolicy } from './status-policy';
 import { withUpstreamOrigin } from './upstream-origins';
 import { noteUpstreamAttempt } from '../../observability/request-scope';
 import { UpstreamAllowList, hostNotAllowed, hostRefusalIn } from './upstream-allow-list';
+import { Coalescer } from './coalescer';
 
 /** Elasticsearch gives up after this many attempts (RetryingHttpSender), or when its retry window closes. */
 const MAX_ATTEMPTS = 3;
@@ -107,12 +108,15 @@ export class ProviderHttp {
   private readonly agent: Agent;
   /** Where requests may go: checked on each URL here, and on each resolved address when a connection opens. */
   readonly allowList: UpstreamAllowList;
+  /** Shares upstream embedding requests between concurrent calls of one endpoint (INFERGATE_COALESCE_EMBEDDINGS). */
+  readonly coalescer: Coalescer;
 
   constructor(
     private readonly config: Config,
     private readonly limiters: RateLimitBackend,
   ) {
     this.allowList = new UpstreamAllowList(config.allowedUpstreamHosts, config.upstreamOrigins);
+    this.coalescer = new Coalescer({ enabled: config.coalesceEmbeddings, windowMs: config.coalesceWindowMs });
     this.agent = new Agent({ keepAliveTimeout: 30_000, connections: config.upstreamConnections, connect: { lookup: this.allowList.lookup() } });
   }
 

@@ -7,6 +7,8 @@
 import type { z } from 'zod';
 import { EsError } from '../../http/errors';
 import type { CallContext } from '../../inference/call-context';
+import { inBatches } from './batches';
+import type { BatchedCall } from './coalescer';
 import type { ErrorDetailsParser } from './error-details';
 import { genericErrorDetails } from './error-details';
 import { RetryableFailure, type CallScope, type ProviderHttp, type RequestSigner, type UpstreamRequest } from './http-transport';
@@ -114,6 +116,15 @@ export class ProviderClient {
   /** An answer that parsed but does not make sense (e.g. fewer vectors than inputs). */
   unreadable(context: CallContext, options: RequestOptions, detail: string): EsError {
     return unreadableResponse(this.scope(context).errors, failedToSend(options), detail);
+  }
+
+  /**
+   * Sends `call.items` in batches of the provider's size, sharing upstream requests with concurrent calls of the same
+   * endpoint and body (kit/coalescer.ts), and returns the results in item order. A failed batch fails the call: the
+   * abort of its deadline stops its batches still running.
+   */
+  batches<T, R>(call: BatchedCall<T, R>): Promise<R[]> {
+    return inBatches(call.items, call.size, (batch) => this.http.coalescer.submit(call, batch), () => call.context.deadline.abort());
   }
 
   /** POSTs `body` and returns the answer as `schema` reads it (its `description` says what was expected). */

@@ -1,6 +1,6 @@
 /** What both rate-limit backends share: the interface the transport calls, the burst rule, and the wait for a slot
  * that ends in Elasticsearch's 429 when the call's deadline passes first (reference §1.5, §7). */
-import { noteRateLimitWait } from '../../observability/request-scope';
+import { startRateLimitWait } from '../../observability/request-scope';
 import { statusException } from '../../http/errors';
 import type { Deadline } from '../../inference/deadline';
 import { abortableSleep } from './abortable-sleep';
@@ -14,6 +14,10 @@ export interface RateLimitBackend {
   close(): Promise<void>;
 }
 
+/** A call whose deadline passed while it waited for a request slot. */
+export const rateLimitTimeout = (deadline: Deadline, inferenceId: string) =>
+  statusException(429, `Request timed out after [${deadline.timeout.label}] for inference id [${inferenceId}]`);
+
 /** A burst of up to one second's worth of requests; at least one. */
 export function burstSize(requestsPerInterval: number, intervalMs: number): number {
   return Math.max(1, Math.floor(requestsPerInterval / Math.max(1, intervalMs / 1000)));
@@ -26,17 +30,15 @@ export function burstSize(requestsPerInterval: number, intervalMs: number): numb
 export async function waitForSlot(inferenceId: string, deadline: Deadline, take: () => number | Promise<number>): Promise<void> {
   let wait = await take();
   if (wait === 0 && !deadline.signal.aborted) return;
-  const waitStarted = performance.now();
+  const endWait = startRateLimitWait();
   while (wait > 0 && !deadline.signal.aborted) {
     await abortableSleep(Math.min(wait, Math.max(1, deadline.remainingMs())), deadline.signal);
     if (deadline.signal.aborted) break;
     wait = await take();
   }
-  noteRateLimitWait((performance.now() - waitStarted) / 1000);
+  endWait();
   if (deadline.signal.aborted) {
-    if (deadline.timedOut) {
-      throw statusException(429, `Request timed out after [${deadline.timeout.label}] for inference id [${inferenceId}]`);
-    }
+    if (deadline.timedOut) throw rateLimitTimeout(deadline, inferenceId);
     throw deadline.signal.reason;
   }
 }

@@ -2,7 +2,6 @@
  * size, vectors in input order, inputs cut to half and sent again when the provider finds them too large. */
 import type { z } from 'zod';
 import type { CallContext } from '../../inference/call-context';
-import { inBatches } from '../kit/batches';
 import type { ErrorDetailsParser } from '../kit/error-details';
 import type { ProviderClient, RequestOptions } from '../kit/provider-client';
 import { openAiStatusPolicy, type StatusPolicy } from '../kit/status-policy';
@@ -53,10 +52,14 @@ export class OpenAiCompatibleEmbeddings {
   ) {}
 
   embed(context: CallContext, input: string[], inputType?: string): Promise<number[][]> {
-    // A failed batch fails the call: the deadline's abort stops the batches still running.
-    return inBatches(withinTokenLimit(context, input), this.wire.batchSize, (batch) => this.embedBatch(context, batch, inputType), () =>
-      context.deadline.abort(),
-    );
+    return this.client.batches({
+      context,
+      items: withinTokenLimit(context, input),
+      size: this.wire.batchSize,
+      kind: this.wire.requestName,
+      parameters: inputType,
+      send: (shared, batch) => this.embedBatch(shared, batch, inputType),
+    });
   }
 
   private async embedBatch(context: CallContext, input: string[], inputType: string | undefined): Promise<number[][]> {

@@ -3,7 +3,6 @@
  * embedding}]` out, the vector's numbers floats or (int8, binary) signed bytes. */
 import { z } from 'zod';
 import type { CallContext } from '../../inference/call-context';
-import { inBatches } from '../kit/batches';
 import type { ProviderClient } from '../kit/provider-client';
 import { serviceSettings, taskSettings } from '../kit/settings';
 import type { VectorReader } from '../openai-compatible/embedding-model';
@@ -88,14 +87,14 @@ export function voyageEmbed(client: ProviderClient, context: CallContext, input:
     errorDetails: voyageErrorDetails,
     contentType: JSON_WITHOUT_CHARSET,
   };
-  const embedBatch = async (batch: string[]): Promise<number[][]> => {
-    const answer = await client.postJson(context, EMBEDDINGS_URL, embeddingsBody(context, batch, inputType), reader.schema, options);
+  const embedBatch = async (shared: CallContext, batch: string[]): Promise<number[][]> => {
+    const answer = await client.postJson(shared, EMBEDDINGS_URL, embeddingsBody(shared, batch, inputType), reader.schema, options);
     const vectors = reader.vectors(answer, batch.length);
-    if (!vectors) throw client.unreadable(context, options, `the provider did not return ${batch.length} embeddings in input order`);
+    if (!vectors) throw client.unreadable(shared, options, `the provider did not return ${batch.length} embeddings in input order`);
     return vectors;
   };
-  const batchSize = MODEL_BATCH_SIZES[settings(context).model_id] ?? DEFAULT_BATCH_SIZE;
-  return inBatches(input, batchSize, embedBatch, () => context.deadline.abort());
+  const size = MODEL_BATCH_SIZES[settings(context).model_id] ?? DEFAULT_BATCH_SIZE;
+  return client.batches({ context, items: input, size, kind: options.name, parameters: inputType, send: embedBatch });
 }
 
 /** The result shape of the endpoint's embedding type. */

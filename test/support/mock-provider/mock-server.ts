@@ -144,6 +144,8 @@ export class MockProvider {
   url = '';
   /** Delay before each streamed frame, for every route (cleared by `reset()`). */
   frameDelayMs = 0;
+  /** Delay before every answer, as a remote provider's round trip (cleared by `reset()`). */
+  answerDelayMs = 0;
   readonly requests: RecordedRequest[] = [];
   private readonly faults = new Map<string, MockFault[]>();
   private readonly server: Server;
@@ -229,6 +231,7 @@ export class MockProvider {
     this.faults.clear();
     this.aborted = 0;
     this.frameDelayMs = 0;
+    this.answerDelayMs = 0;
   }
 
   /** Close the server, destroying open sockets (hanging and streaming requests included). */
@@ -298,6 +301,10 @@ export class MockProvider {
   }
 
   private async serve(route: MockRoute, exchange: Exchange): Promise<void> {
+    if (this.answerDelayMs) {
+      await sleep(this.answerDelayMs, exchange.signal);
+      if (exchange.signal.aborted) return;
+    }
     const fault = this.faults.get(route.name)?.shift();
     if (fault?.kind === 'delay') {
       await sleep(fault.ms, exchange.signal);
