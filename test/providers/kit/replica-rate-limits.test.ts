@@ -94,6 +94,9 @@ function report(label: string, perMinute: number, run: Awaited<ReturnType<typeof
           INFERGATE_ENCRYPTION_KEY: ENCRYPTION_KEY,
           INFERGATE_UPSTREAM_ORIGINS: `llama=${mock.url}`,
           INFERGATE_RATE_LIMIT_INTERVAL: `${INTERVAL_MS}ms`,
+          // One upstream request per answered call, so that the upstream's count is the limiter's (coalescing would
+          // put several calls in one request: test/providers/kit/coalescing.test.ts covers that one slot each).
+          INFERGATE_COALESCE_EMBEDDINGS: 'false',
           INFERGATE_SKIP_VALIDATION: 'true',
           INFERGATE_MODELS_DIR: path.join(dataDir, 'no-models'),
           INFERGATE_LOG_LEVEL: 'info',
