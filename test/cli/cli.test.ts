@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '../..');
+// Each case starts tsx and compiles the CLI: seconds on a loaded machine.
+const SPAWN_TIMEOUT_MS = 90_000;
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 interface Outcome {
@@ -24,20 +26,18 @@ function infergate(args: string[], env: Record<string, string> = {}): Promise<Ou
   });
 }
 
-test('--help and -h print the commands on stdout', async () => {
-  for (const flag of ['--help', '-h']) {
-    const { code, stdout, stderr } = await infergate([flag]);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    expect(stdout).toMatch(/^usage: infergate <command>/);
-    for (const command of ['serve', 'models pull <repo id | built-in id>', 'models list', '--version']) expect(stdout).toContain(command);
-  }
-});
+test.each(['--help', '-h'])('%s prints the commands on stdout', async (flag) => {
+  const { code, stdout, stderr } = await infergate([flag]);
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  expect(stdout).toMatch(/^usage: infergate <command>/);
+  for (const command of ['serve', 'models pull <repo id | built-in id>', 'models list', '--version']) expect(stdout).toContain(command);
+}, SPAWN_TIMEOUT_MS);
 
 test('--version prints package.json\'s version', async () => {
   const { code, stdout } = await infergate(['--version']);
   expect(code).toBe(0);
   expect(stdout.trim()).toBe((require('../../package.json') as { version: string }).version);
-});
+}, SPAWN_TIMEOUT_MS);
 
 test.each([
   [['frobnicate'], 'unknown command [frobnicate]'],
@@ -53,7 +53,7 @@ test.each([
   expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
   expect(stderr).toContain(reason);
   expect(stderr).not.toMatch(/\bat .+:\d+:\d+/); // no stack trace
-});
+}, SPAWN_TIMEOUT_MS);
 
 test('models list reads the models directory and points at `infergate models pull`', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'infergate-cli-'));
@@ -65,4 +65,4 @@ test('models list reads the models directory and points at `infergate models pul
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}, SPAWN_TIMEOUT_MS);

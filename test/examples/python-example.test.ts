@@ -56,5 +56,5 @@ let server: TestServer;
     // One streamed chat call per run (the PUT's validation call is not streamed).
     const chats = mock.requests.filter((request) => request.path.endsWith('/chat/completions'));
     expect(chats.filter((request) => (request.body as { stream?: boolean }).stream === true)).toHaveLength(2);
-  }, 60_000);
+  }, 120_000);
 });

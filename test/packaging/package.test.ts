@@ -70,7 +70,7 @@ test('the installed bin answers --version and --help', async () => {
   const { stdout: help } = await run(bin, ['--help'], { cwd: project });
   expect(help).toContain('serve');
   expect(help).toContain('models list');
-});
+}, 90_000);
 
 test('from another project, the client (infergate/client and the package root) calls the served infergate', async () => {
   writeFileSync(
@@ -96,7 +96,7 @@ const root = require('infergate');
     env: { ...process.env, INFERGATE_URL: server.url, KEY: DEFAULT_API_KEY, EMBEDDINGS_URL: mock.embeddingsUrl, CHAT_URL: mock.chatUrl },
   });
   expect(JSON.parse(stdout)).toEqual({ sameExport: true, embedded: { text_embedding: [{ embedding: embeddingFor('packed', 8) }] }, streamed: 'Echo: from a tarball' });
-});
+}, 90_000);
 
 test('the client\'s types resolve through the package\'s exports in a TypeScript project', async () => {
   writeFileSync(
@@ -114,4 +114,4 @@ export const wrong = () => client.textEmbedding('x', {});
   );
   writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['typed.ts'] }));
   await expect(run(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: project })).resolves.toBeDefined();
-}, 120_000);
+}, 180_000);

@@ -1,6 +1,6 @@
-/** infergate as a child process, for tests that kill it or run the built package: `node --import tsx server/main.ts` (not the tsx wrapper, so
- * that a signal reaches the server itself), settings from the environment, the port read from its "infergate
- * listening" log line. Its output is kept for failure messages. */
+/** infergate as a child process, for tests that kill it or run the built package: `node --import tsx server/main.ts`
+ * (not the tsx wrapper, so that a signal reaches the server itself), settings from the environment, the port read
+ * from its "infergate listening" log line. Its output is kept for failure messages. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
