@@ -1,6 +1,6 @@
-/** infergate as a child process, for tests that kill it: `node --import tsx server/main.ts` (not the tsx wrapper, so
- * that a signal reaches the server itself), settings from the environment, the port read from its "infergate
- * listening" log line. Its output is kept for failure messages. */
+/** infergate as a child process, for tests that kill it or run the built package: `node --import tsx server/main.ts`
+ * (not the tsx wrapper, so that a signal reaches the server itself), settings from the environment, the port read
+ * from its "infergate listening" log line. Its output is kept for failure messages. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -35,9 +35,12 @@ function childEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, PORT: '0', HOST: '127.0.0.1', ...env };
 }
 
-export function spawnServer(env: Record<string, string>, startTimeoutMs = 30_000): Promise<ChildServer> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
-    cwd: ROOT,
+/** The sources through tsx; `nodeArgs` runs another entry instead (the built CLI: `[cli.js, 'serve']`). */
+const FROM_SOURCES = ['--import', 'tsx', path.join(ROOT, 'server/main.ts')];
+
+export function spawnServer(env: Record<string, string>, startTimeoutMs = 30_000, nodeArgs = FROM_SOURCES, cwd = ROOT): Promise<ChildServer> {
+  const child: ChildProcess = spawn(process.execPath, nodeArgs, {
+    cwd,
     env: childEnvironment(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
