@@ -1,5 +1,6 @@
 /** Server-sent events exactly as Elasticsearch writes them (reference §4.1): a UTF-8 BOM before every event,
  * `event: message|error`, one line of compact JSON, and `data: [DONE]` to finish. */
+import type { ServerResponse } from 'node:http';
 import type { Response } from 'express';
 
 export const DONE = '[DONE]';
@@ -44,7 +45,7 @@ export const OPENAI_FRAMING: EventFraming = {
 
 /** Resolves once the client has taken what was written ('drain') or is gone ('close'), leaving no listener behind
  * (a slow client makes a stream wait many times; a listener left per wait would grow with the stream). */
-export function drained(response: Response): Promise<void> {
+export function drained(response: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       response.off('drain', done);

@@ -3,6 +3,7 @@
  * chunks (each with `pieceBytes` of content) and `[DONE]`, writing on only after 'drain'. It counts what it wrote and
  * whether it is waiting for its socket to drain — how a test sees back-pressure reach the provider.
  */
+import { drained } from '../../../server/http/sse';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
@@ -32,16 +33,6 @@ export interface FloodOptions {
 function chunkFrame(content: string): string {
   const chunk = { id: 'chatcmpl-flood', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, finish_reason: null }] };
   return `data: ${JSON.stringify(chunk)}\n\n`;
-}
-
-function drainedOrClosed(response: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      response.off('drain', done).off('close', done);
-      resolve();
-    };
-    response.on('drain', done).on('close', done);
-  });
 }
 
 export class FloodProvider {
@@ -85,7 +76,7 @@ export class FloodProvider {
       if (response.write(frame)) continue;
       stream.blockedWrites++;
       stream.waitingForDrain = true;
-      await drainedOrClosed(response);
+      await drained(response);
       stream.waitingForDrain = false;
     }
     const { holdAfterDoneMs } = this.options;
