@@ -113,7 +113,15 @@ export class Deployment {
     }
     this.lastActivity = Date.now();
     return new Promise<unknown[]>((resolve, reject) => {
-      const request: PendingRequest = { results: new Array(items.length), waiting: items.length, resolve, reject, settled: false };
+      // The listener goes when the request settles: a caller may send several requests under one signal (chunks).
+      const forget = () => signal.removeEventListener('abort', giveUp);
+      const request: PendingRequest = {
+        results: new Array(items.length),
+        waiting: items.length,
+        resolve: (results) => (forget(), resolve(results)),
+        reject: (error) => (forget(), reject(error)),
+        settled: false,
+      };
       const giveUp = () => {
         if (request.settled) return;
         if (this.queue.remove(request) > 0 && (signal.reason as { status?: number } | undefined)?.status === 408) this.counters.timeoutCount++;

@@ -30,7 +30,8 @@ function deploymentOf(model: string, maxBatchSize = 64): Deployment {
   });
 }
 
-const never = new AbortController().signal;
+/** A signal of its own for each request, as each HTTP request has. */
+const never = () => new AbortController().signal;
 
 /** Compares the JSON text, reporting the first result that differs (not two 50 kB strings). */
 function sameBytes(actual: unknown[], expected: unknown[]): void {
@@ -48,9 +49,9 @@ describe('results are what the engine answered before, to the byte', () => {
       // The texts are of similar length, so the queue keeps them in one batch, as the fixture ran them. (Batch
       // composition matters: the int8 models quantise their activations per batch, so a text batched with others
       // does not give quite the bytes it gives alone.)
-      sameBytes(await deployment.infer(items, never), before.results[model].together);
+      sameBytes(await deployment.infer(items, never()), before.results[model].together);
       const alone = [];
-      for (const item of items) alone.push(...(await deployment.infer([item], never)));
+      for (const item of items) alone.push(...(await deployment.infer([item], never())));
       sameBytes(alone, before.results[model].alone);
     } finally {
       await deployment.stop();
@@ -68,7 +69,7 @@ describe('batches follow the load', () => {
 
   test('requests that arrive in one turn of the event loop on an idle deployment leave in one batch', async () => {
     const batchesBefore = deployment.counters.batchCount;
-    const requests = Array.from({ length: 12 }, (_, index) => deployment.infer([{ text: words(index, 10) }], never));
+    const requests = Array.from({ length: 12 }, (_, index) => deployment.infer([{ text: words(index, 10) }], never()));
     const results = await Promise.all(requests);
     expect(results.every((result) => result.length === 1)).toBe(true);
     // Dispatching on arrival would have sent the first request alone and the eleven others after it.
@@ -78,12 +79,12 @@ describe('batches follow the load', () => {
   test('inputs arriving one by one while a batch runs all leave together in the next batch', async () => {
     const long = Array.from({ length: 32 }, (_, index) => ({ text: words(100 + index, 400) }));
     const batchesBefore = deployment.counters.batchCount;
-    const first = deployment.infer(long, never);
+    const first = deployment.infer(long, never());
     // Wait until that batch has left the queue (it is running), then send singles, each in its own turn of the loop.
     while (deployment.pendingInputs > 0) await new Promise((resolve) => setImmediate(resolve));
     const singles: Promise<unknown[]>[] = [];
     for (let index = 0; index < 20; index++) {
-      singles.push(deployment.infer([{ text: words(200 + index, 10) }], never));
+      singles.push(deployment.infer([{ text: words(200 + index, 10) }], never()));
       await new Promise((resolve) => setImmediate(resolve));
     }
     const running = deployment.counters.batchCount === batchesBefore;
