@@ -26,6 +26,7 @@ import { ServiceCatalog } from './openapi/service-catalog';
 import type { EndpointStore, StoredEndpoint } from './store/endpoint-store';
 import type { SqliteDatabase } from './store/database';
 import { openEndpointStore } from './store/open-endpoint-store';
+import { createPostgresPool } from './store/postgres-pool';
 import { followRemoteChanges } from './api/remote-endpoint-changes';
 import { SecretBox, loadKey } from './security/secret-box';
 import { RegionPolicyStore } from './store/region-policy-store';
@@ -82,10 +83,17 @@ export interface AppOptions {
 export async function createApp(config: Config, database: SqliteDatabase, logger: Logger, options: AppOptions = {}): Promise<App> {
   const security = securityEnabled(config) ? setUpSecurity(config, database, options.announce ?? ((text) => process.stdout.write(text))) : undefined;
   const bodyBudget = new BodyBudget(config.maxBodiesInFlightBytes);
-  const store = await openEndpointStore(config, database, new SecretBox(loadKey(config.dataDir, config.encryptionKey)), logger);
+  // One pool for every store on the shared database (endpoints, rate limits), ended last.
+  const pool = config.databaseUrl ? createPostgresPool(config, logger) : undefined;
+  const store = await openEndpointStore(config, database, new SecretBox(loadKey(config.dataDir, config.encryptionKey)), logger, pool).catch(
+    async (error: unknown) => {
+      await pool?.end().catch(() => undefined);
+      throw error;
+    },
+  );
   const document = loadDocument();
   const catalog = new ServiceCatalog(document);
-  const limiters = rateLimitBackend(config, logger);
+  const limiters = rateLimitBackend(config, logger, pool);
   const http = new ProviderHttp(config, limiters);
   const validator = new SchemaValidator();
   const providers = new ProviderRegistry(catalog, { config, http, logger });
@@ -154,6 +162,7 @@ export async function createApp(config: Config, database: SqliteDatabase, logger
       await store.close();
       await http.close();
       await limiters.close();
+      await pool?.end();
       await Promise.all(providers.all().map((provider) => provider.close?.()));
     },
   };

@@ -1,5 +1,5 @@
 /** The PostgreSQL connections of a server (INFERGATE_DATABASE_URL): one pg.Pool for the stores that share the
- * database (endpoints here; shared rate limits may use it too), and the URL's redacted form for logs and errors. */
+ * database (the endpoints and the shared rate limits), and the URL's redacted form for logs and errors. */
 import pg from 'pg';
 import type { Config } from '../config';
 import type { Logger } from '../logger';

@@ -70,11 +70,16 @@ export class SharedRateLimiters implements RateLimitBackend {
     this.store = new GuardedPool(pool, options.logger, { queryTimeoutMs: 2000, retryAfterMs: 2000, ...options.guard });
   }
 
+  /** A backend on `pool`, a pool on `databaseUrl` (whose password is kept out of logged causes). */
+  static sharing(pool: pg.Pool, databaseUrl: string, options: SharedRateLimitOptions, ownsPool = false): SharedRateLimiters {
+    const password = URL.canParse(databaseUrl) ? decodeURIComponent(new URL(databaseUrl).password) : '';
+    return new SharedRateLimiters(pool, { ...options, guard: { ...options.guard, secrets: { password } } }, ownsPool);
+  }
+
   /** A backend with a pool of its own on `databaseUrl`, ended by `close`. */
   static connect(databaseUrl: string, options: SharedRateLimitOptions): SharedRateLimiters {
     const pool = createPostgresPool({ databaseUrl }, options.logger, { connectionTimeoutMillis: 5000 });
-    const password = URL.canParse(databaseUrl) ? decodeURIComponent(new URL(databaseUrl).password) : '';
-    return new SharedRateLimiters(pool, { ...options, guard: { ...options.guard, secrets: { password } } }, true);
+    return SharedRateLimiters.sharing(pool, databaseUrl, options, true);
   }
 
   async acquire(inferenceId: string, requestsPerInterval: number | undefined, deadline: Deadline): Promise<void> {
